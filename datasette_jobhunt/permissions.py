@@ -1,0 +1,36 @@
+"""Who may see and who may write, on both Datasette lines."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import config
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
+
+async def can_view_database(datasette: "Datasette", actor, database: str) -> bool:
+    if hasattr(datasette, "allowed"):  # Datasette 1.0
+        from datasette.resources import DatabaseResource
+
+        return await datasette.allowed(
+            action="view-database", resource=DatabaseResource(database=database), actor=actor
+        )
+    return await datasette.permission_allowed(
+        actor, "view-instance", default=True
+    ) and await datasette.permission_allowed(
+        actor, "view-database", resource=database, default=True
+    )
+
+
+def is_writer(datasette: "Datasette", actor) -> bool:
+    """The plugin config `writers` restricts writing when set (SPEC section 7)."""
+    writers = config.from_datasette(datasette).writers
+    if writers is None:
+        return True
+    return bool(actor) and actor.get("id") in writers
+
+
+def can_write(datasette: "Datasette", actor, database: str) -> bool:
+    db = datasette.databases.get(database)
+    return bool(db and db.is_mutable) and is_writer(datasette, actor)

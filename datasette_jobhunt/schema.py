@@ -1,0 +1,454 @@
+"""Tables, views, triggers and full-text indexes of a job-hunt database.
+
+Every change to the schema is a step of ``MIGRATIONS``; ``jobhunt init`` applies
+the steps a file has not seen yet, so an older file is upgraded in place.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+# The path a search follows, in order: pages and the pipeline view use it.
+APPLICATION_STATUSES = (
+    "applied",
+    "screening",
+    "interviewing",
+    "offer",
+    "accepted",
+    "declined",
+    "rejected",
+    "withdrawn",
+)
+CONTACT_KINDS = ("recruiter", "hiring_manager", "interviewer", "referral", "other")
+INTERVIEW_STAGES = (
+    "screening",
+    "hiring_manager",
+    "technical",
+    "group",
+    "panel",
+    "onsite",
+    "final",
+    "other",
+)
+INTERVIEW_FORMATS = ("phone", "video", "in_person")
+INTERVIEW_OUTCOMES = ("pending", "passed", "rejected", "cancelled")
+OFFER_SOURCES = ("verbal", "email", "letter", "signed")
+OFFER_STATUSES = ("pending", "negotiating", "accepted", "declined", "expired", "rescinded")
+REMOTE_KINDS = ("onsite", "hybrid", "remote")
+NOTE_KINDS = ("ask", "counter", "response", "call", "email", "note")
+NOTE_TOPICS = (
+    "base",
+    "bonus",
+    "equity",
+    "signing",
+    "pto",
+    "remote",
+    "start_date",
+    "title",
+    "relocation",
+    "other",
+)
+
+# Column -> allowed words, for ingest, the writable queries and validation.
+ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("applications", "status"): APPLICATION_STATUSES,
+    ("contacts", "kind"): CONTACT_KINDS,
+    ("interviews", "stage"): INTERVIEW_STAGES,
+    ("interviews", "format"): INTERVIEW_FORMATS,
+    ("interviews", "outcome"): INTERVIEW_OUTCOMES,
+    ("offers", "source"): OFFER_SOURCES,
+    ("offers", "status"): OFFER_STATUSES,
+    ("offers", "remote"): REMOTE_KINDS,
+    ("negotiation_notes", "kind"): NOTE_KINDS,
+    ("negotiation_notes", "topic"): NOTE_TOPICS,
+}
+
+# The tables that make a database a job-hunt database (SPEC section 2).
+MARKER_TABLES = ("applications", "offers")
+
+migrations = Migrations("datasette-jobhunt")
+
+
+def _script(db: sqlite_utils.Database, script: str) -> None:
+    # executescript() would COMMIT the migration's transaction: run the
+    # statements one at a time instead.
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+@migrations()
+def m001_tables(db: sqlite_utils.Database) -> None:
+    _script(
+        db,
+        f"""
+        CREATE TABLE IF NOT EXISTS companies (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            website TEXT,
+            industry TEXT,
+            location TEXT,
+            notes TEXT
+        );
+        CREATE TABLE IF NOT EXISTS applications (
+            id INTEGER PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies(id),
+            role TEXT NOT NULL COLLATE NOCASE,
+            applied_on TEXT,
+            source TEXT,
+            job_url TEXT,
+            location TEXT,
+            status TEXT NOT NULL DEFAULT 'applied' CHECK (status IN {_in(APPLICATION_STATUSES)}),
+            follow_up_on TEXT,
+            rejected_on TEXT,
+            feedback_requested_at TEXT,
+            notes TEXT,
+            UNIQUE (company_id, role)
+        );
+        CREATE TABLE IF NOT EXISTS contacts (
+            id INTEGER PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies(id),
+            name TEXT NOT NULL COLLATE NOCASE,
+            kind TEXT CHECK (kind IN {_in(CONTACT_KINDS)}),
+            email TEXT,
+            phone TEXT,
+            first_contacted_at TEXT,
+            replied_at TEXT,
+            notes TEXT,
+            UNIQUE (company_id, name)
+        );
+        CREATE TABLE IF NOT EXISTS interviews (
+            id INTEGER PRIMARY KEY,
+            application_id INTEGER NOT NULL REFERENCES applications(id),
+            round INTEGER NOT NULL CHECK (round >= 1),
+            stage TEXT CHECK (stage IN {_in(INTERVIEW_STAGES)}),
+            format TEXT CHECK (format IN {_in(INTERVIEW_FORMATS)}),
+            scheduled_at TEXT,
+            duration_min INTEGER,
+            interviewers TEXT,
+            outcome TEXT NOT NULL DEFAULT 'pending' CHECK (outcome IN {_in(INTERVIEW_OUTCOMES)}),
+            next_steps TEXT,
+            my_questions TEXT,
+            thank_you_sent_at TEXT,
+            notes TEXT,
+            UNIQUE (application_id, round)
+        );
+        CREATE TABLE IF NOT EXISTS offers (
+            id INTEGER PRIMARY KEY,
+            application_id INTEGER NOT NULL REFERENCES applications(id),
+            revision INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1),
+            is_final INTEGER NOT NULL DEFAULT 0 CHECK (is_final IN (0, 1)),
+            source TEXT CHECK (source IN {_in(OFFER_SOURCES)}),
+            received_on TEXT,
+            decision_deadline TEXT,
+            currency TEXT,
+            base_salary REAL,
+            bonus_target REAL,
+            signing_bonus REAL,
+            equity_total REAL,
+            equity_discount_pct REAL,
+            vesting_years REAL NOT NULL DEFAULT 4 CHECK (vesting_years > 0),
+            vesting_cliff_months REAL NOT NULL DEFAULT 12 CHECK (vesting_cliff_months >= 0),
+            retirement_match_pct REAL,
+            pto_days REAL,
+            remote TEXT CHECK (remote IN {_in(REMOTE_KINDS)}),
+            commute_minutes REAL,
+            start_date TEXT,
+            title TEXT,
+            location TEXT,
+            benefits TEXT,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN {_in(OFFER_STATUSES)}),
+            decided_at TEXT,
+            decision_reason TEXT,
+            notes TEXT,
+            UNIQUE (application_id, revision)
+        );
+        CREATE TABLE IF NOT EXISTS ratings (
+            id INTEGER PRIMARY KEY,
+            application_id INTEGER NOT NULL REFERENCES applications(id),
+            criterion TEXT NOT NULL COLLATE NOCASE,
+            score REAL NOT NULL CHECK (score >= 1 AND score <= 5),
+            note TEXT,
+            UNIQUE (application_id, criterion)
+        );
+        CREATE TABLE IF NOT EXISTS negotiation_notes (
+            id INTEGER PRIMARY KEY,
+            offer_id INTEGER NOT NULL REFERENCES offers(id),
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN {_in(NOTE_KINDS)}),
+            topic TEXT NOT NULL CHECK (topic IN {_in(NOTE_TOPICS)}),
+            amount_asked REAL CHECK (amount_asked IS NULL OR amount_asked >= 0),
+            amount_offered REAL CHECK (amount_offered IS NULL OR amount_offered >= 0),
+            body TEXT,
+            private INTEGER NOT NULL DEFAULT 0 CHECK (private IN (0, 1)),
+            UNIQUE (offer_id, at, kind, topic)
+        );
+        CREATE TABLE IF NOT EXISTS fx_rates (
+            id INTEGER PRIMARY KEY,
+            currency TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            per_base REAL NOT NULL CHECK (per_base > 0),
+            as_of TEXT
+        );
+        CREATE TABLE IF NOT EXISTS weight_profiles (
+            id INTEGER PRIMARY KEY,
+            profile TEXT NOT NULL,
+            factor TEXT NOT NULL,
+            weight REAL NOT NULL CHECK (weight >= 0 AND weight <= 1000),
+            UNIQUE (profile, factor)
+        );
+        CREATE TABLE IF NOT EXISTS status_history (
+            id INTEGER PRIMARY KEY,
+            application_id INTEGER NOT NULL REFERENCES applications(id),
+            from_status TEXT,
+            to_status TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        -- Foreign keys are indexed (the unique keys above lead with them too,
+        -- but these keep Datasette's "links from other tables" counts cheap).
+        CREATE INDEX IF NOT EXISTS idx_applications_company_id ON applications(company_id);
+        CREATE INDEX IF NOT EXISTS idx_contacts_company_id ON contacts(company_id);
+        CREATE INDEX IF NOT EXISTS idx_interviews_application_id ON interviews(application_id);
+        CREATE INDEX IF NOT EXISTS idx_offers_application_id ON offers(application_id);
+        CREATE INDEX IF NOT EXISTS idx_ratings_application_id ON ratings(application_id);
+        CREATE INDEX IF NOT EXISTS idx_negotiation_notes_offer_id ON negotiation_notes(offer_id);
+        CREATE INDEX IF NOT EXISTS idx_status_history_application_id ON status_history(application_id);
+        """
+    )
+
+
+@migrations()
+def m002_status_history_triggers(db: sqlite_utils.Database) -> None:
+    # Triggers catch every status change, whether from ingest, a writable
+    # canned query or plain SQL. SQLite's clock is UTC; connections opened by
+    # this package re-stamp the row with JOBHUNT_NOW when it is set (clock.py).
+    _script(
+        db,
+        """
+        CREATE TRIGGER IF NOT EXISTS applications_status_insert
+        AFTER INSERT ON applications
+        BEGIN
+            INSERT INTO status_history (application_id, from_status, to_status, at)
+            VALUES (new.id, NULL, new.status, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+        END;
+        CREATE TRIGGER IF NOT EXISTS applications_status_update
+        AFTER UPDATE OF status ON applications
+        WHEN old.status IS NOT new.status
+        BEGIN
+            INSERT INTO status_history (application_id, from_status, to_status, at)
+            VALUES (new.id, old.status, new.status, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+        END;
+        """
+    )
+    # Rows that existed before the triggers get their current status recorded.
+    db.execute(
+        """
+        INSERT INTO status_history (application_id, from_status, to_status, at)
+        SELECT id, NULL, status, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM applications
+        WHERE id NOT IN (SELECT application_id FROM status_history)
+        """
+    )
+
+
+@migrations(transactional=False)
+def m003_search(db: sqlite_utils.Database) -> None:
+    # External-content FTS kept in step by triggers, so Datasette's search box
+    # works on both tables.
+    db["negotiation_notes"].enable_fts(["body"], create_triggers=True, replace=True)
+    db["interviews"].enable_fts(["notes"], create_triggers=True, replace=True)
+
+
+@migrations()
+def m004_views(db: sqlite_utils.Database) -> None:
+    create_views(db)
+
+
+def _vested(years: str) -> str:
+    # vested(H) of SPEC section 5, in the offer's own currency, without the
+    # configured default discount (the scoring code applies that).
+    return f"""CASE
+        WHEN o.equity_total IS NULL THEN 0
+        WHEN 12 * {years} < o.vesting_cliff_months THEN 0
+        ELSE o.equity_total * (1 - coalesce(o.equity_discount_pct, 0) / 100.0)
+             * min({years}, o.vesting_years) / o.vesting_years
+    END"""
+
+
+LATEST_OFFERS_SQL = f"""
+SELECT
+    o.id AS offer_id,
+    o.application_id,
+    c.name AS company,
+    a.role,
+    o.revision,
+    o.is_final,
+    o.status,
+    o.received_on,
+    o.decision_deadline,
+    o.currency,
+    o.base_salary,
+    o.bonus_target,
+    o.signing_bonus,
+    o.equity_total,
+    o.equity_discount_pct,
+    o.vesting_years,
+    o.vesting_cliff_months,
+    o.retirement_match_pct,
+    o.pto_days,
+    o.remote,
+    o.commute_minutes,
+    o.location,
+    o.title,
+    o.base_salary * coalesce(o.retirement_match_pct, 0) / 100.0 AS retirement_match,
+    o.equity_total * (1 - coalesce(o.equity_discount_pct, 0) / 100.0) AS equity_effective,
+    CASE WHEN o.base_salary IS NULL THEN NULL ELSE
+        o.base_salary + coalesce(o.bonus_target, 0) + coalesce(o.signing_bonus, 0)
+        + o.base_salary * coalesce(o.retirement_match_pct, 0) / 100.0
+        + {_vested("1")}
+    END AS first_year_comp,
+    CASE WHEN o.base_salary IS NULL THEN NULL ELSE
+        o.base_salary + coalesce(o.bonus_target, 0)
+        + o.base_salary * coalesce(o.retirement_match_pct, 0) / 100.0
+        + (coalesce(o.signing_bonus, 0) + {_vested("4")}) / 4.0
+    END AS annual_comp_4y
+FROM offers o
+JOIN applications a ON a.id = o.application_id
+JOIN companies c ON c.id = a.company_id
+WHERE o.revision = (SELECT max(revision) FROM offers o2 WHERE o2.application_id = o.application_id)
+"""
+
+NEGOTIATION_TIMELINE_SQL = """
+SELECT
+    n.id,
+    n.at,
+    c.name AS company,
+    a.role,
+    o.revision,
+    n.kind,
+    n.topic,
+    n.amount_asked,
+    n.amount_offered,
+    n.body,
+    n.private,
+    n.offer_id,
+    o.application_id
+FROM negotiation_notes n
+JOIN offers o ON o.id = n.offer_id
+JOIN applications a ON a.id = o.application_id
+JOIN companies c ON c.id = a.company_id
+ORDER BY n.at, n.id
+"""
+
+
+def _pipeline_sql() -> str:
+    order = " ".join(
+        f"WHEN '{status}' THEN {i}" for i, status in enumerate(APPLICATION_STATUSES, 1)
+    )
+    rows = " UNION ALL ".join(
+        f"SELECT '{status}' AS status, {i} AS position"
+        for i, status in enumerate(APPLICATION_STATUSES, 1)
+    )
+    return f"""
+SELECT s.position, s.status, count(a.id) AS applications
+FROM ({rows}) s
+LEFT JOIN applications a ON a.status = s.status
+GROUP BY s.status
+ORDER BY s.position
+"""
+
+
+# The open items of SPEC section 6 as stored (naive times are in the
+# configured time zone; the page and the JSON add the offset). Time-dependent
+# conditions use SQLite's local clock, which is the machine's zone.
+DEADLINES_SQL = """
+SELECT 'recruiter_reply' AS kind,
+       datetime(k.first_contacted_at, '+24 hours') AS due,
+       c.name AS company, NULL AS role,
+       'Reply to ' || k.name AS title,
+       'contacts' AS "table", k.id AS row_id
+FROM contacts k JOIN companies c ON c.id = k.company_id
+WHERE k.first_contacted_at IS NOT NULL AND k.replied_at IS NULL
+UNION ALL
+SELECT 'interview', datetime(i.scheduled_at), c.name, a.role,
+       'Interview round ' || i.round || coalesce(' (' || i.stage || ')', ''),
+       'interviews', i.id
+FROM interviews i JOIN applications a ON a.id = i.application_id
+JOIN companies c ON c.id = a.company_id
+WHERE i.scheduled_at IS NOT NULL AND i.outcome != 'cancelled'
+  AND datetime(i.scheduled_at) > datetime('now', 'localtime')
+UNION ALL
+SELECT 'thank_you', datetime(i.scheduled_at, '+24 hours'), c.name, a.role,
+       'Thank-you note for round ' || i.round,
+       'interviews', i.id
+FROM interviews i JOIN applications a ON a.id = i.application_id
+JOIN companies c ON c.id = a.company_id
+WHERE i.scheduled_at IS NOT NULL AND i.outcome != 'cancelled'
+  AND i.thank_you_sent_at IS NULL
+  AND datetime(i.scheduled_at) <= datetime('now', 'localtime')
+UNION ALL
+SELECT 'offer_decision',
+       CASE WHEN length(o.decision_deadline) = 10
+            THEN o.decision_deadline || ' 23:59:59' ELSE datetime(o.decision_deadline) END,
+       c.name, a.role, 'Decide on offer revision ' || o.revision,
+       'offers', o.id
+FROM offers o JOIN applications a ON a.id = o.application_id
+JOIN companies c ON c.id = a.company_id
+WHERE o.decision_deadline IS NOT NULL AND o.status IN ('pending', 'negotiating')
+  AND o.revision = (SELECT max(revision) FROM offers o2 WHERE o2.application_id = o.application_id)
+UNION ALL
+SELECT 'follow_up', a.follow_up_on || ' 23:59:59', c.name, a.role, 'Follow up',
+       'applications', a.id
+FROM applications a JOIN companies c ON c.id = a.company_id
+WHERE a.follow_up_on IS NOT NULL
+  AND a.status NOT IN ('accepted', 'declined', 'rejected', 'withdrawn')
+UNION ALL
+SELECT 'feedback_request', date(a.rejected_on, '+2 days') || ' 23:59:59', c.name, a.role,
+       'Thank them and ask for feedback', 'applications', a.id
+FROM applications a JOIN companies c ON c.id = a.company_id
+WHERE a.rejected_on IS NOT NULL AND a.feedback_requested_at IS NULL
+ORDER BY 2
+"""
+
+
+def create_views(db: sqlite_utils.Database) -> None:
+    """(Re)create the named views; later migrations call this after changing a view."""
+    for name, sql in (
+        ("latest_offers", LATEST_OFFERS_SQL),
+        ("negotiation_timeline", NEGOTIATION_TIMELINE_SQL),
+        ("pipeline", _pipeline_sql()),
+        ("deadlines", DEADLINES_SQL),
+    ):
+        db.execute(f"DROP VIEW IF EXISTS [{name}]")
+        db.execute(f"CREATE VIEW [{name}] AS {sql}")
+
+
+def init(db: sqlite_utils.Database) -> list[str]:
+    """Create or upgrade the schema; returns the names of the steps applied."""
+    before = set(_applied(db))
+    db.execute("PRAGMA journal_mode=wal")
+    migrations.apply(db)
+    return [name for name in _applied(db) if name not in before]
+
+
+def _applied(db: sqlite_utils.Database) -> list[str]:
+    if "_sqlite_migrations" not in db.table_names():
+        return []
+    return [
+        row["name"]
+        for row in db.query(
+            "select name from _sqlite_migrations where migration_set = ?",
+            ["datasette-jobhunt"],
+        )
+    ]
+
+
+def is_jobhunt_table_names(table_names: list[str] | set[str]) -> bool:
+    return all(t in table_names for t in MARKER_TABLES)
