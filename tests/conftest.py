@@ -1,0 +1,137 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlite_utils
+
+from datasette_jobhunt import schema
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "screenshots"
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    """An empty, initialised job-hunt database file."""
+    path = tmp_path / "jobs.db"
+    schema.init(sqlite_utils.Database(path))
+    return path
+
+
+def table_rows(path, table):
+    """Every row of a table, for before/after comparisons."""
+    db = sqlite_utils.Database(path)
+    return [dict(r) for r in db.query(f"select * from [{table}] order by id")]
+
+
+def snapshot(path):
+    """All rows of all job-hunt tables: equal snapshots mean nothing was written."""
+    db = sqlite_utils.Database(path)
+    return {
+        t: [dict(r) for r in db.query(f"select * from [{t}] order by rowid")]
+        for t in db.table_names()
+        if not t.endswith(("_fts", "_data", "_idx", "_docsize", "_config"))
+    }
+
+
+# --- real browser -----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's chromium, never a Playwright download (see README).
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, args, env=None):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [
+            sys.executable,
+            "-m",
+            "datasette",
+            "serve",
+            *map(str, args),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--setting",
+            "suggest_facets",
+            "off",
+        ]
+        self.process = subprocess.Popen(
+            command,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                output = self.process.stdout.read().decode()
+                raise RuntimeError(f"datasette exited early:\n{output}")
+            try:
+                if httpx.get(self.url + "/-/versions.json", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("datasette did not start within 30 seconds")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@pytest.fixture
+def datasette_server():
+    """Start `datasette serve ARGS...` on a free 127.0.0.1 port; stopped in teardown."""
+    servers = []
+
+    def start(*args, env=None):
+        server = Server(args, env=env)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def screenshot(page, name):
+    """Save a screenshot under screenshots/ for a person to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
