@@ -1,0 +1,351 @@
+"""Speed and memory targets of SPEC section 11, each a ratio against a baseline
+measured in the same run on the same data (generated with a fixed seed).
+
+    python benchmarks/run.py            # every target
+    python benchmarks/run.py --quick    # smaller data, for a smoke run
+
+Prints one line per target: name, ratio, target, and whether it is met.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import sqlite_utils
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from datasette_jobhunt import schema  # noqa: E402
+
+SEED = 20261127
+OFFER_COLUMNS = [
+    "company",
+    "role",
+    "revision",
+    "currency",
+    "base_salary",
+    "bonus_target",
+    "signing_bonus",
+    "equity_total",
+    "vesting_years",
+    "vesting_cliff_months",
+    "retirement_match_pct",
+    "pto_days",
+    "remote",
+    "commute_minutes",
+    "received_on",
+]
+REMOTES = ["onsite", "hybrid", "remote"]
+results: list[tuple[str, float, str, bool]] = []
+
+
+def report(name: str, ratio: float, target: float, detail: str = "") -> None:
+    met = ratio <= target
+    line = f"{name}: {ratio:.2f}x (target <= {target}x) {'met' if met else 'NOT MET'}"
+    if detail:
+        line += f"  [{detail}]"
+    print(line, flush=True)
+    results.append((name, ratio, f"<= {target}", met))
+
+
+def offer_rows(n: int, seed: int = SEED):
+    rng = random.Random(seed)
+    for i in range(n):
+        yield [
+            f"Company {i // 3:06d}",
+            f"Engineer {i % 3}",
+            1 + i % 3,
+            "USD",
+            rng.randrange(90_000, 260_000),
+            rng.randrange(0, 40_000),
+            rng.choice(["", rng.randrange(5_000, 50_000)]),
+            rng.randrange(0, 400_000),
+            4,
+            12,
+            rng.choice([0, 3, 4, 6]),
+            rng.randrange(15, 35),
+            rng.choice(REMOTES),
+            rng.randrange(0, 90),
+            f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}",
+        ]
+
+
+def write_csv(path: Path, n: int) -> None:
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(OFFER_COLUMNS)
+        w.writerows(offer_rows(n))
+
+
+def timed(fn, repeat: int = 1) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def plain_load(csv_path: Path, db_path: Path) -> None:
+    """The baseline: csv + executemany into typed columns, one transaction."""
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "create table offers (company text, role text, revision integer, currency text,"
+        " base_salary real, bonus_target real, signing_bonus real, equity_total real,"
+        " vesting_years real, vesting_cliff_months real, retirement_match_pct real,"
+        " pto_days real, remote text, commute_minutes real, received_on text)"
+    )
+    with open(csv_path, newline="") as f:
+        reader = csv.reader(f)
+        next(reader)
+        conn.executemany(
+            f"insert into offers values ({', '.join('?' * len(OFFER_COLUMNS))})",
+            ([v if v != "" else None for v in row] for row in reader),
+        )
+    conn.commit()
+    conn.close()
+
+
+def our_ingest(csv_path: Path, db_path: Path) -> None:
+    from datasette_jobhunt.ingest import ingest_files
+
+    db = sqlite_utils.Database(db_path)
+    schema.init(db)
+    ingest_files(db, [csv_path])
+    db.close()
+
+
+def bench_ingest(tmp: Path, rows: int) -> None:
+    csv_path = tmp / "offers.csv"
+    write_csv(csv_path, rows)
+
+    def fresh(name: str) -> Path:
+        path = tmp / name
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return path
+
+    baseline = timed(lambda: plain_load(csv_path, fresh("plain.db")), repeat=2)
+    ours = timed(lambda: our_ingest(csv_path, fresh("ours.db")), repeat=1)
+    report(
+        f"ingest {rows:,} offers vs csv+executemany",
+        ours / baseline,
+        4,
+        f"ours {ours:.2f}s, baseline {baseline:.2f}s",
+    )
+    sqlite_utils_cli = Path(sys.executable).with_name("sqlite-utils")
+    cli_time = timed(
+        lambda: subprocess.run(
+            [str(sqlite_utils_cli), "insert", str(fresh("cli.db")), "offers", str(csv_path), "--csv"],
+            check=True,
+            capture_output=True,
+        )
+    )
+    report(
+        f"ingest {rows:,} offers vs sqlite-utils insert --csv",
+        ours / cli_time,
+        0.5,
+        f"ours {ours:.2f}s, sqlite-utils {cli_time:.2f}s",
+    )
+
+
+def bench_memory(tmp: Path, rows: int) -> None:
+    csv_path = tmp / "offers-big.csv"
+    write_csv(csv_path, rows)
+    db_path = tmp / "big.db"
+    script = (
+        "import sys, resource, sqlite_utils\n"
+        "from pathlib import Path\n"
+        "from datasette_jobhunt import schema\n"
+        "from datasette_jobhunt.ingest import ingest_files\n"
+        "db = sqlite_utils.Database(sys.argv[1]); schema.init(db)\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "ingest_files(db, [Path(sys.argv[2])])\n"
+        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(before, after)\n"
+    )
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(db_path), str(csv_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout.split()
+    elapsed = time.perf_counter() - start
+    before_kb, after_kb = int(out[0]), int(out[1])
+    peak_mb = after_kb / 1024
+    # Reported against the 100 MB budget, so a ratio <= 1 is met.
+    report(
+        f"peak memory ingesting {rows:,} offers (MB / 100 MB)",
+        peak_mb / 100,
+        1,
+        f"peak {peak_mb:.0f} MB, {before_kb / 1024:.0f} MB before the ingest, {elapsed:.0f}s",
+    )
+
+
+def build_compare_db(path: Path, applications: int) -> None:
+    db = sqlite_utils.Database(path)
+    schema.init(db)
+    rng = random.Random(SEED)
+    with db.conn:
+        db["companies"].insert_all(
+            ({"id": i, "name": f"Company {i:06d}"} for i in range(1, applications + 1)),
+            batch_size=5000,
+        )
+        db["applications"].insert_all(
+            (
+                {"id": i, "company_id": i, "role": "Engineer", "status": "offer"}
+                for i in range(1, applications + 1)
+            ),
+            batch_size=5000,
+        )
+        db["offers"].insert_all(
+            (
+                {
+                    "application_id": i,
+                    "revision": 1,
+                    "currency": "USD",
+                    "base_salary": rng.randrange(90_000, 260_000),
+                    "bonus_target": rng.randrange(0, 40_000),
+                    "signing_bonus": rng.randrange(0, 40_000),
+                    "equity_total": rng.randrange(0, 400_000),
+                    "retirement_match_pct": rng.choice([0, 3, 6]),
+                    "pto_days": rng.randrange(15, 35),
+                    "remote": rng.choice(REMOTES),
+                    "commute_minutes": rng.randrange(0, 90),
+                    "status": "pending",
+                }
+                for i in range(1, applications + 1)
+            ),
+            batch_size=5000,
+        )
+        for criterion in ("growth", "team"):
+            db["ratings"].insert_all(
+                (
+                    {"application_id": i, "criterion": criterion, "score": rng.randrange(1, 6)}
+                    for i in range(1, applications + 1)
+                ),
+                batch_size=5000,
+            )
+
+
+def build_deadlines_db(path: Path, interviews: int) -> None:
+    db = sqlite_utils.Database(path)
+    schema.init(db)
+    rng = random.Random(SEED)
+    applications = max(1, interviews // 5)
+    with db.conn:
+        db["companies"].insert_all(
+            ({"id": i, "name": f"Company {i:06d}"} for i in range(1, applications + 1)),
+            batch_size=5000,
+        )
+        db["applications"].insert_all(
+            (
+                {"id": i, "company_id": i, "role": "Engineer", "status": "interviewing"}
+                for i in range(1, applications + 1)
+            ),
+            batch_size=5000,
+        )
+        # Spread over two years around "now" so the window holds a realistic few.
+        db["interviews"].insert_all(
+            (
+                {
+                    "application_id": 1 + i // 5,
+                    "round": 1 + i % 5,
+                    "stage": "technical",
+                    "scheduled_at": f"{2025 + (i % 3)}-{1 + rng.randrange(12):02d}-"
+                    f"{1 + rng.randrange(28):02d}T{9 + rng.randrange(8):02d}:00:00",
+                    "outcome": rng.choice(["pending", "passed", "passed", "cancelled"]),
+                    "thank_you_sent_at": rng.choice([None, "2026-01-01T10:00:00"]),
+                }
+                for i in range(interviews)
+            ),
+            batch_size=5000,
+        )
+
+
+async def _median_get(ds, path: str, repeat: int) -> float:
+    # One warm-up request, then the median of `repeat` timed ones.
+    response = await ds.client.get(path)
+    assert response.status_code == 200, (path, response.status_code, response.text[:300])
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = await ds.client.get(path)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (path, response.status_code)
+    return statistics.median(times)
+
+
+def bench_route(tmp: Path, name: str, builder, size: int, route: str, target: float, repeat: int) -> None:
+    from datasette.app import Datasette
+
+    path = tmp / f"{name}.db"
+    builder(path, size)
+    baseline_sql = "select * from offers order by base_salary desc limit 50"
+    if name == "deadlines":
+        baseline_sql = "select * from interviews order by scheduled_at desc limit 50"
+
+    async def measure():
+        ds = Datasette([str(path)], settings={"suggest_facets": False})
+        await ds.invoke_startup()
+        from urllib.parse import urlencode
+
+        baseline = await _median_get(
+            ds, f"/{name}.json?" + urlencode({"sql": baseline_sql, "_shape": "array"}), repeat
+        )
+        ours = await _median_get(ds, f"/-/jobhunt/{name}/{route}", repeat)
+        return baseline, ours
+
+    baseline, ours = asyncio.run(measure())
+    report(
+        f"{route} over {size:,} rows vs Datasette JSON",
+        ours / baseline,
+        target,
+        f"ours {ours * 1000:.0f} ms, baseline {baseline * 1000:.0f} ms",
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller data, for a smoke run")
+    parser.add_argument(
+        "--only", choices=["ingest", "memory", "compare", "deadlines"], action="append"
+    )
+    args = parser.parse_args()
+    scale = 10 if args.quick else 1
+    only = set(args.only or ["ingest", "memory", "compare", "deadlines"])
+    os.environ.setdefault("JOBHUNT_NOW", "2026-06-15T12:00:00+00:00")
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        if "ingest" in only:
+            bench_ingest(tmp, 100_000 // scale)
+        if "memory" in only:
+            bench_memory(tmp, 1_000_000 // scale)
+        if "compare" in only:
+            bench_route(tmp, "compare", build_compare_db, 10_000 // scale, "compare.json", 3, 15)
+        if "deadlines" in only:
+            bench_route(
+                tmp, "deadlines", build_deadlines_db, 100_000 // scale, "deadlines.json", 2, 15
+            )
+    failed = [r for r in results if not r[3]]
+    print(f"{len(results) - len(failed)} of {len(results)} targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
