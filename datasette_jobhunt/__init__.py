@@ -27,3 +27,13 @@ def register_routes():
     from .views import ROUTES
 
     return ROUTES
+
+
+# --- compare (issue 3) ---
+
+
+@hookimpl
+def jobhunt_factors(datasette):
+    from .factors import builtin_factors
+
+    return builtin_factors(datasette)
