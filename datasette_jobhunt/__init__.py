@@ -29,6 +29,17 @@ def register_routes():
     return ROUTES
 
 
+# --- table descriptions (issue 2) ---
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    # Datasette 0.65 only; 1.0 has no spec for it and never calls it.
+    from .table_metadata import get_metadata
+
+    return get_metadata(datasette, database)
+
+
 # --- compare (issue 3) ---
 
 
@@ -37,3 +48,13 @@ def jobhunt_factors(datasette):
     from .factors import builtin_factors
 
     return builtin_factors(datasette)
+
+
+# --- deadlines (issue 4) ---
+
+
+@hookimpl
+def jobhunt_deadline_rules(datasette):
+    from .deadline_rules import built_in_rules
+
+    return built_in_rules()

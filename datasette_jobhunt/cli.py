@@ -97,8 +97,129 @@ def init(db_path):
 
 # --- ingest and demo (issue 2) ---
 
+
+@cli.command()
+@database_argument(must_exist=False)
+@click.option("--force", is_flag=True, help="Replace DB even if it already holds data")
+@metadata_option
+@user_errors
+def demo(db_path, force, metadata_path):
+    """Build a realistic demo job search in DB from the shipped sample data.
+
+    Dates are relative to now (or JOBHUNT_NOW), so the demo always has a
+    decision deadline two days ahead and an overdue thank-you note.
+
+    \b
+    Example:
+        jobhunt demo jobs.db
+        datasette serve jobs.db -m metadata.yml
+    """
+    import shlex
+
+    from . import demo as demo_module
+
+    try:
+        result = demo_module.build(db_path, force=force, config=load_config(metadata_path))
+    except demo_module.DemoError as e:
+        raise click.ClickException(str(e))
+    click.echo(f"{db_path}: demo job search as of {result.now:%Y-%m-%d %H:%M %Z}")
+    for table, count in result.counts.items():
+        click.echo(f"  {table:<18} {count:>3}")
+    serve = f"datasette serve {shlex.quote(str(db_path))}"
+    if metadata_path:
+        serve += f" -m {shlex.quote(str(metadata_path))}"
+    click.echo(f"Serve it with:\n  {serve}\nthen open http://127.0.0.1:8001/-/jobhunt")
+
+
 # --- compare (issue 3) ---
 
 # --- deadlines (issue 4) ---
 
 # --- share (issue 6) ---
+# The --password value that means "ask for it without echoing".
+_PROMPT = "\0prompt"
+
+
+@cli.command()
+@database_argument(must_exist=False)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the shared copy and its metadata.yml",
+)
+@click.option("--anonymize", is_flag=True, help="Replace company names by Company A, B, …; drop websites and job URLs")
+@click.option(
+    "--include",
+    "include",
+    multiple=True,
+    metavar="TABLE",
+    help="Keep a table that is left out by default (contacts) or by the share config",
+)
+@click.option(
+    "--password",
+    is_flag=False,
+    flag_value=_PROMPT,
+    default=None,
+    envvar="JOBHUNT_SHARE_PASSWORD",
+    help="Admit only a signed-in mentor; without a value, asks for it (or set JOBHUNT_SHARE_PASSWORD)",
+)
+@click.option("--force", is_flag=True, help="Replace a shared copy already in --out")
+@metadata_option
+@user_errors
+def share(db_path, out_dir, anonymize, include, password, force, metadata_path):
+    """Write a redacted, read-only copy of DB for a mentor, and say how to serve it.
+
+    Contacts and private negotiation notes are left out, and so is whatever the
+    'share' block of the plugin config names; the source file is only read.
+
+    \b
+    Examples:
+        jobhunt share jobs.db --out mentor/
+        jobhunt share jobs.db --out mentor/ --anonymize --password
+        datasette serve -i mentor/jobs.db -m mentor/metadata.yml
+    """
+    from . import share as share_module
+
+    cfg = load_config(metadata_path)
+    password_hash = None
+    if password is not None:
+        source = click.get_current_context().get_parameter_source("password")
+        if password == _PROMPT:
+            password = click.prompt(
+                "Mentor's password", hide_input=True, confirmation_prompt=True, err=True
+            )
+        elif source == click.core.ParameterSource.COMMANDLINE:
+            click.echo(
+                "Warning: a password typed on the command line stays in your shell history; "
+                f"use --password alone to be asked for it, or set {share_module.PASSWORD_ENV}",
+                err=True,
+            )
+        if not password.strip():
+            raise click.ClickException(
+                "--password: the password is empty; choose one to give your mentor"
+            )
+        password_hash = share_module.hash_password(password)
+    try:
+        result = share_module.share(
+            db_path,
+            out_dir,
+            cfg,
+            include=include,
+            anonymize=anonymize,
+            password_hash=password_hash,
+            force=force,
+            config_where=f"{metadata_path}: plugins: datasette-jobhunt" if metadata_path else "config",
+        )
+    except share_module.ShareError as e:
+        raise click.ClickException(str(e))
+    kind = "anonymized, read-only copy" if result.anonymized else "read-only copy"
+    click.echo(f"Wrote {result.db_path} ({kind}) and {result.metadata_path}")
+    click.echo("Left out: " + ("; ".join(result.left_out) or "nothing"))
+    click.echo("Look at it, then serve it read-only:")
+    click.echo("    " + share_module.command_line(result.serve_command))
+    click.echo("or publish it to Google Cloud Run:")
+    click.echo("    " + share_module.command_line(result.publish_command))
+    if result.password:
+        click.echo(f"Your mentor signs in at /-/login as '{share_module.MENTOR}' with the password you chose.")
