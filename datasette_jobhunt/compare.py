@@ -210,3 +210,80 @@ async def build(datasette: "Datasette", db: "Database", params: CompareParams) -
         "close_call": ranking.close_call,
         "flips": ranking.flips,
     }
+
+
+# --- what the page shows -------------------------------------------------------
+
+# Tableau 10 and its lighter half: distinct side by side, and readable as a legend.
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
+    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#a0cbe8", "#ffbe7d",
+    "#8cd17d", "#86bcb6", "#f1ce63", "#d4a6c8",
+)
+
+
+def colors(doc: dict) -> dict[str, str]:
+    return {f["name"]: PALETTE[i % len(PALETTE)] for i, f in enumerate(doc["factors"])}
+
+
+def money_text(amount: float | None) -> str:
+    return "—" if amount is None else f"{amount:,.0f}"
+
+
+def weight_text(weight: float) -> str:
+    return f"{weight:g}"
+
+
+def page_offers(doc: dict, palette: dict[str, str]) -> list[dict]:
+    """The ranking as the page draws it: rounded figures and bar segments (0..100)."""
+    labels = {f["name"]: f["label"] for f in doc["factors"]}
+    rows = []
+    for offer in doc["offers"]:
+        segments = []
+        x = 0.0
+        for name, f in offer["factors"].items():
+            if f["contribution"] <= 0:
+                continue
+            segments.append(
+                {
+                    "x": x,
+                    "width": f["contribution"],
+                    "color": palette[name],
+                    "title": f"{labels[name]}: {f['contribution']:.1f} points "
+                    f"(weight {weight_text(f['weight'])}, scored {f['normalized']:.2f})",
+                }
+            )
+            x += f["contribution"]
+        rows.append(
+            {
+                **offer,
+                "score_text": f"{offer['score']:.1f}",
+                "annual_text": money_text(offer["annual_comp"]),
+                "first_year_text": money_text(offer["first_year_comp"]),
+                "segments": segments,
+                "missing_labels": [labels[name] for name in offer["missing"]],
+            }
+        )
+    return rows
+
+
+def summary(doc: dict) -> dict:
+    """The plain-words call-outs: close call and flips."""
+    labels = {f["name"]: f["label"] for f in doc["factors"]}
+    offers = doc["offers"]
+    out: dict[str, Any] = {"close_call": None, "flips": None, "no_flips": False}
+    if doc["close_call"]:
+        first, second = offers[0], offers[1]
+        out["close_call"] = (
+            f"Close call: {first['company']} ({first['score']:.1f}) and "
+            f"{second['company']} ({second['score']:.1f}) are less than 2 points apart."
+        )
+    if doc["flips"]:
+        names = [labels[n] for n in doc["flips"]]
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        out["flips"] = (
+            f"The top offer changes if you move the weight of {joined} by 20%."
+        )
+    elif len(offers) >= 2:
+        out["no_flips"] = True
+    return out

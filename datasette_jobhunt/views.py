@@ -35,10 +35,153 @@ async def resolve_database(request, datasette):
 
 # --- compare (issue 3) ---
 
+
+def _compare_url(datasette, database: str, suffix: str = "") -> str:
+    return datasette.urls.path(f"/-/jobhunt/{database}/compare{suffix}")
+
+
+async def _compare_document(request, datasette, db, pairs):
+    from .compare import CompareParams, build
+    from .scoring import ScoringError
+
+    try:
+        return await build(datasette, db, CompareParams.from_pairs(pairs))
+    except ScoringError as e:
+        raise BadRequest(str(e))
+
+
+def _query_pairs(request):
+    return [(key, value) for key in request.args.keys() for value in request.args.getlist(key)]
+
+
+async def compare_json(request, datasette):
+    db = await resolve_database(request, datasette)
+    doc = await _compare_document(request, datasette, db, _query_pairs(request))
+    return Response.json(doc)
+
+
+async def compare_page(request, datasette):
+    from . import compare
+    from .permissions import can_write
+
+    db = await resolve_database(request, datasette)
+    writable = can_write(datasette, request.actor, db.name)
+    if request.method == "POST":
+        if not writable:
+            raise Forbidden("Saving a weight profile needs a writable database and write permission")
+        return await _save_profile(request, datasette, db)
+    pairs = _query_pairs(request)
+    doc = await _compare_document(request, datasette, db, pairs)
+    palette = compare.colors(doc)
+    labels = {f["name"]: f["label"] for f in doc["factors"]}
+    selected_profile = request.args.get("profile") or ""
+    return Response.html(
+        await datasette.render_template(
+            "jobhunt_compare.html",
+            {
+                "jobhunt_db": db.name,
+                "doc": doc,
+                "rows": compare.page_offers(doc, palette),
+                "summary": compare.summary(doc),
+                "palette": palette,
+                "labels": labels,
+                "weight_text": compare.weight_text,
+                "profiles": await compare.profile_names(db),
+                "selected_profile": selected_profile,
+                "include_all": request.args.get("status") == "all",
+                "horizon_text": compare.weight_text(doc["horizon"]),
+                "writable": writable,
+                "page_url": _compare_url(datasette, db.name),
+                "json_url": _compare_url(datasette, db.name, ".json"),
+                "json_link": _compare_url(datasette, db.name, ".json")
+                + (f"?{request.query_string}" if request.query_string else ""),
+            },
+            request=request,
+        )
+    )
+
+
+async def _save_profile(request, datasette, db):
+    from urllib.parse import urlencode
+
+    post = await request.post_vars()
+    name = " ".join((post.get("profile_name") or "").split())
+    if not name or len(name) > 80:
+        raise BadRequest("Give the profile a name of 1 to 80 characters")
+    pairs = [(k, v) for k, v in post.items() if k.startswith("w.") or k in ("horizon", "status")]
+    doc = await _compare_document(request, datasette, db, pairs)
+    weights = doc["weights"]
+
+    def write(conn):
+        with conn:
+            conn.execute("delete from weight_profiles where profile = ?", [name])
+            conn.executemany(
+                "insert into weight_profiles (profile, factor, weight) values (?, ?, ?)",
+                [(name, factor, weight) for factor, weight in weights.items()],
+            )
+
+    await db.execute_write_fn(write, block=True)
+    datasette.add_message(request, f"Saved the weights as profile {name!r}.", datasette.INFO)
+    query = {"profile": name}
+    if post.get("status") == "all":
+        query["status"] = "all"
+    if post.get("horizon"):
+        query["horizon"] = post["horizon"]
+    return Response.redirect(_compare_url(datasette, db.name) + "?" + urlencode(query))
+
+
 # --- deadlines (issue 4) ---
+
+
+async def deadlines_view(request, datasette):
+    """/-/jobhunt/{db}/deadlines, .json and .ics: one collection, three renderings."""
+    from . import config, deadlines
+
+    db = await resolve_database(request, datasette)
+    fmt = request.url_vars.get("format") or ""
+    try:
+        within = deadlines.parse_within(request.args.get("within"))
+    except deadlines.DeadlineError as e:
+        raise BadRequest(str(e))
+    cfg = config.from_datasette(datasette)
+    if fmt == ".ics":
+        report = await deadlines.collect(datasette, db.name, cfg, within=None)
+        body = deadlines.to_ics(report, lambda url: datasette.absolute_url(request, url))
+        return Response(
+            body,
+            content_type="text/calendar; charset=utf-8",
+            headers={"content-disposition": f'inline; filename="{db.name}-deadlines.ics"'},
+        )
+    report = await deadlines.collect(datasette, db.name, cfg, within=within)
+    if fmt == ".json":
+        return Response.json(report.to_json())
+    base = datasette.urls.path(f"/-/jobhunt/{db.name}/deadlines")
+    return Response.html(
+        await datasette.render_template(
+            "jobhunt_deadlines.html",
+            {
+                "jobhunt_db": db.name,
+                "report": report,
+                "within": within,
+                "within_text": f"{within:g}",
+                "counts": report.counts(),
+                "status_labels": deadlines.STATUS_LABELS,
+                "page_url": base,
+                "json_url": base + ".json" + (f"?within={within:g}" if "within" in request.args else ""),
+                "ics_url": base + ".ics",
+                "ics_absolute_url": datasette.absolute_url(request, base + ".ics"),
+                "unreadable": report.unreadable,
+            },
+            request=request,
+        )
+    )
+
 
 # --- application page (issue 5) ---
 
 ROUTES: list = [
     # (regex, handler) pairs; each section above appends its own.
+    (r"^/-/jobhunt/(?P<database>[^/]+)/compare\.json$", compare_json),
+    (r"^/-/jobhunt/(?P<database>[^/]+)/compare$", compare_page),
+    (r"^/-/jobhunt/(?P<database>[^/]+)/deadlines(?P<format>\.json|\.ics)?$", deadlines_view),
 ]
