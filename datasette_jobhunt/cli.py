@@ -12,6 +12,23 @@ from . import clock, config, schema
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
+def _register_package_hooks() -> None:
+    # The `jobhunt` script imports this package first; its import of
+    # datasette.plugins makes Datasette load entry points while the package is
+    # half-imported, so pluggy registers it with no hooks. Register it again,
+    # whole, so commands that run Datasette in-process see the server's hooks.
+    import datasette_jobhunt
+    from datasette.plugins import pm
+
+    name = pm.get_name(datasette_jobhunt)
+    if name is not None and not pm.get_hookcallers(datasette_jobhunt):
+        pm.unregister(datasette_jobhunt)
+        pm.register(datasette_jobhunt, name=name)
+
+
+_register_package_hooks()
+
+
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="datasette-jobhunt")
 def cli():
@@ -97,6 +114,56 @@ def init(db_path):
 
 # --- ingest and demo (issue 2) ---
 
+# Enough to see what kind of mistake it is; the rest is a count.
+MAX_PRINTED_ERRORS = 50
+
+
+@cli.command()
+@database_argument(must_exist=False)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--table", help="Table for CSV, TSV, JSON lines or a JSON list (default: the file's name)")
+@click.option("--dry-run", is_flag=True, help="Check the files and say what would change; write nothing")
+@metadata_option
+@user_errors
+def ingest(db_path, files, table, dry_run, metadata_path):
+    """Upsert rows from CSV, TSV, JSON, JSON lines or YAML FILES into DB.
+
+    Rows name their company and role (and revision); missing companies and
+    applications are created. Ingesting the same file twice changes nothing.
+    Any error in any file means nothing is written.
+
+    \b
+    Examples:
+        jobhunt ingest jobs.db offers.csv negotiation_notes.csv
+        jobhunt ingest jobs.db export.tsv --table interviews --dry-run
+        jobhunt ingest jobs.db everything.yml -m metadata.yml
+    """
+    import sys
+
+    from .ingest import IngestError, ingest_files
+
+    cfg = load_config(metadata_path)
+    if dry_run and not db_path.exists():
+        # A dry run must not leave a new file behind: check against an empty schema.
+        db = sqlite_utils.Database(memory=True)
+    else:
+        db = open_jobhunt_db(db_path)
+    try:
+        report = ingest_files(db, files, table=table, dry_run=dry_run, config=cfg, progress=True)
+    except IngestError as e:
+        for line in e.errors[:MAX_PRINTED_ERRORS]:
+            click.echo(line, err=True)
+        more = e.total - min(len(e.errors), MAX_PRINTED_ERRORS)
+        if more:
+            click.echo(f"… and {more} more", err=True)
+        noun = "error" if e.total == 1 else "errors"
+        raise click.ClickException(f"{e.total} {noun}; nothing was written to {db_path}")
+    finally:
+        db.close()
+    for line in report.lines():
+        click.echo(line)
+    sys.stdout.flush()
+
 
 @cli.command()
 @database_argument(must_exist=False)
@@ -133,9 +200,175 @@ def demo(db_path, force, metadata_path):
 
 # --- compare (issue 3) ---
 
+
+def _weight_pairs(values) -> list[tuple[str, str]]:
+    pairs = []
+    for text in values:
+        factor, sep, weight = text.rpartition("=")
+        if not sep or not factor.strip():
+            raise click.ClickException(
+                f"--weight {text!r}: write FACTOR=N, for example --weight pto=20"
+            )
+        pairs.append((f"w.{factor.strip()}", weight))
+    return pairs
+
+
+async def _compare_document(db_path: Path, cfg: config.Config, pairs) -> dict:
+    from datasette.app import Datasette
+
+    from . import compare
+
+    ds = Datasette([str(db_path)])
+    # The command's -m file, not Datasette's metadata, configures this run.
+    ds._jobhunt_config = cfg
+    await ds.invoke_startup()
+    db = ds.get_database(next(name for name in ds.databases if name != "_internal"))
+    return await compare.build(ds, db, compare.CompareParams.from_pairs(pairs))
+
+
+@cli.command(name="compare")
+@database_argument()
+@click.option("weights", "-w", "--weight", multiple=True, metavar="FACTOR=N",
+              help="Weight of a factor, 0 to 1000 (repeatable); beats the profile and the config")
+@click.option("--profile", help="Start from the weights saved under this profile")
+@click.option("--horizon", metavar="YEARS", help="Years to spread signing bonus and equity over")
+@click.option("include_all", "--all", is_flag=True, help="Include offers of every status")
+@click.option("as_json", "--json", is_flag=True, help="Print the compare.json document")
+@metadata_option
+@user_errors
+def compare_command(db_path, weights, profile, horizon, include_all, as_json, metadata_path):
+    """Rank the offers in DB by what matters to you.
+
+    \b
+    Examples:
+        jobhunt compare jobs.db
+        jobhunt compare jobs.db --weight pto=30 --weight remote=0
+        jobhunt compare jobs.db --profile family --horizon 2 --json
+    """
+    import asyncio
+    import json
+
+    from tabulate import tabulate
+
+    from .scoring import ScoringError
+
+    cfg = load_config(metadata_path)
+    open_jobhunt_db(db_path).close()
+    pairs = _weight_pairs(weights)
+    if profile is not None:
+        pairs.append(("profile", profile))
+    if horizon is not None:
+        pairs.append(("horizon", horizon))
+    if include_all:
+        pairs.append(("status", "all"))
+    try:
+        doc = asyncio.run(_compare_document(db_path, cfg, pairs))
+    except ScoringError as e:
+        raise click.ClickException(str(e))
+    if as_json:
+        click.echo(json.dumps(doc, indent=2))
+        return
+    if not doc["offers"]:
+        scope = "" if include_all else " pending, negotiating or accepted (try --all)"
+        click.echo(f"{db_path}: no{scope} offers to compare")
+        return
+    labels = {f["name"]: f["label"] for f in doc["factors"]}
+    table = []
+    for offer in doc["offers"]:
+        parts = sorted(
+            (p["contribution"], name) for name, p in offer["factors"].items() if p["contribution"] > 0
+        )[::-1][:3]
+        table.append(
+            [
+                offer["rank"],
+                offer["company"],
+                offer["role"],
+                offer["revision"],
+                f"{offer['score']:.1f}",
+                "-" if offer["annual_comp"] is None else f"{offer['annual_comp']:,.0f}",
+                "-" if offer["first_year_comp"] is None else f"{offer['first_year_comp']:,.0f}",
+                ", ".join(f"{labels[name]} {points:.1f}" for points, name in parts),
+            ]
+        )
+    currency = doc["currency"]
+    horizon_text = f"{doc['horizon']:g}"
+    headers = ["#", "Company", "Role", "Rev", "Score", f"Annual ({currency}, {horizon_text}y)",
+               f"First year ({currency})", "Top contributions (points)"]
+    align = ("right", "left", "left", "right", "right", "right", "right", "left")
+    click.echo(tabulate(table, headers=headers, colalign=align))
+    active = ", ".join(f"{labels[n]} {w:g}" for n, w in doc["weights"].items() if w > 0)
+    click.echo(f"\nWeights: {active or 'all 0: every score is 0'}")
+    for offer in doc["offers"]:
+        notes = [f"missing {', '.join(labels[n] for n in offer['missing'])}"] if offer["missing"] else []
+        notes += offer["warnings"]
+        if notes:
+            click.echo(f"{offer['company']} ({offer['role']}): " + "; ".join(notes))
+    if doc["close_call"]:
+        first, second = doc["offers"][0], doc["offers"][1]
+        click.echo(
+            f"Close call: {first['company']} and {second['company']} are less than 2 points apart."
+        )
+    if doc["flips"]:
+        click.echo(
+            "The top offer changes if you move the weight of "
+            + " or ".join(labels[n] for n in doc["flips"]) + " by 20%."
+        )
+
 # --- deadlines (issue 4) ---
 
+
+@cli.command(name="deadlines")
+@database_argument()
+@click.option("--within", "within_text", metavar="DAYS", help="Window in days (default 14)")
+@click.option("--json", "as_json", is_flag=True, help="Print the deadlines.json document")
+@click.option(
+    "--ics",
+    "ics_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every open item to this calendar file",
+)
+@click.option("--fail-on-overdue", is_flag=True, help="Exit with code 3 when anything is overdue")
+@metadata_option
+@user_errors
+def deadlines_command(db_path, within_text, as_json, ics_path, fail_on_overdue, metadata_path):
+    """What is due: every overdue item and what falls due within DAYS.
+
+    \b
+    Examples:
+        jobhunt deadlines jobs.db
+        jobhunt deadlines jobs.db --within 30 --json
+        jobhunt deadlines jobs.db --ics deadlines.ics --fail-on-overdue
+    """
+    import json
+
+    from . import deadlines as dl
+
+    cfg = load_config(metadata_path)
+    try:
+        within = dl.parse_within(within_text, where="--within")
+    except dl.DeadlineError as e:
+        raise click.ClickException(str(e))
+    open_jobhunt_db(db_path).close()
+    everything = dl.collect_from_file(db_path, cfg, within=None)
+    report = everything.window(within)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(dl.to_text(report))
+    for problem in report.unreadable:
+        click.echo(f"{db_path}: unreadable time left out: {problem}", err=True)
+    if ics_path is not None:
+        try:
+            Path(ics_path).write_bytes(dl.to_ics(everything))
+        except OSError as e:
+            raise click.ClickException(f"{ics_path}: cannot write the calendar ({e.strerror})")
+        click.echo(f"Wrote {len(everything.entries)} event(s) to {ics_path}", err=True)
+    if fail_on_overdue and report.counts()["overdue"]:
+        raise click.exceptions.Exit(3)
+
+
 # --- share (issue 6) ---
+
 # The --password value that means "ask for it without echoing".
 _PROMPT = "\0prompt"
 
@@ -146,7 +379,7 @@ _PROMPT = "\0prompt"
     "--out",
     "out_dir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Directory for the shared copy and its metadata.yml",
 )
 @click.option("--anonymize", is_flag=True, help="Replace company names by Company A, B, …; drop websites and job URLs")
