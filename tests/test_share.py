@@ -1,0 +1,450 @@
+"""jobhunt share: the redacted copy a mentor gets (SPEC section 9)."""
+from __future__ import annotations
+
+import re
+import shlex
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+import yaml
+from click.testing import CliRunner
+
+from datasette_jobhunt import schema, share
+from datasette_jobhunt.cli import cli
+
+COMPANIES = [
+    # Ordered by id: Company A, B, C. "Acme" is a prefix of "Acme Robotics".
+    ("Acme", "https://www.acme-corp.com/careers"),
+    ("Acme Robotics", "acmerobotics.io"),
+    ("Zentrix Labs", "http://jobs.zentrix.dev/"),
+]
+PRIVATE_WORD = "quokkaprivate"
+KEPT_WORD = "wombatshared"
+PASSWORD = "correct horse battery staple"
+
+
+def _marker(table, column, row_id):
+    return f"MARK_{table}_{column}_{row_id}"
+
+
+def build_marked(path: Path) -> sqlite_utils.Database:
+    """Every free-text column of every table holds a distinct marker string."""
+    db = sqlite_utils.Database(path)
+    schema.init(db)
+    for i, (name, website) in enumerate(COMPANIES, 1):
+        db["companies"].insert({"id": i, "name": name, "website": website})
+        db["applications"].insert(
+            {"id": i, "company_id": i, "role": f"Engineer {i}", "status": "offer"}
+        )
+        db["contacts"].insert({"id": i, "company_id": i, "name": f"Recruiter {i}", "kind": "recruiter"})
+        db["interviews"].insert({"id": i, "application_id": i, "round": 1, "stage": "screening"})
+        db["offers"].insert({"id": i, "application_id": i, "revision": 1, "base_salary": 100000 + i})
+        db["ratings"].insert({"id": i, "application_id": i, "criterion": f"growth{i}", "score": 4})
+        db["fx_rates"].insert({"id": i, "currency": f"X{i}X", "per_base": 1.5})
+        db["weight_profiles"].insert({"id": i, "profile": f"profile{i}", "factor": "pto", "weight": 5})
+    # Notes 1-3 are shared, 4-6 private; one of each per offer.
+    for i in range(1, 7):
+        db["negotiation_notes"].insert(
+            {
+                "id": i,
+                "offer_id": (i - 1) % 3 + 1,
+                "at": f"2026-01-0{i}T10:00:00",
+                "kind": "ask",
+                "topic": "base",
+                "private": int(i > 3),
+            }
+        )
+    enums = set(schema.ENUMS)
+    fixed = {("companies", "name"), ("companies", "website"), ("negotiation_notes", "at")}
+    for table in db.table_names():
+        if table.startswith("_") or db[table].virtual_table_using or "_fts" in table:
+            continue
+        for column in db[table].columns:
+            if column.type != "TEXT" or (table, column.name) in enums | fixed:
+                continue
+            if column.name in ("role", "criterion", "currency", "profile", "factor", "name", "to_status", "at"):
+                continue
+            for row_id in [r["id"] for r in db[table].rows]:
+                db[table].update(row_id, {column.name: _marker(table, column.name, row_id)})
+    # Search text: one word no other word shares a prefix with, so the FTS
+    # index stores it whole and a byte scan can find a leftover.
+    for i in range(1, 7):
+        word = PRIVATE_WORD if i > 3 else KEPT_WORD
+        db["negotiation_notes"].update(
+            i, {"body": f"{_marker('negotiation_notes', 'body', i)} {word}{i}"}
+        )
+    # Company names, domains and addresses inside free text.
+    db["companies"].update(1, {"notes": "Acme spun off Acme Robotics; see ACME-CORP.COM"})
+    db["applications"].update(
+        2, {"notes": "Mail dana.r@acmerobotics.io or read https://careers.acmerobotics.io/req/77?ref=dana"}
+    )
+    db["interviews"].update(3, {"notes": "zentrix labs panel, ask Zentrix about jobs.zentrix.dev"})
+    db["weight_profiles"].update(1, {"profile": "acme-first"})
+    db.conn.close()
+    return db
+
+
+def marked_values(path: Path) -> dict[str, set[str]]:
+    """The marker strings of each table, read back from the source."""
+    db = sqlite_utils.Database(path)
+    found: dict[str, set[str]] = {}
+    for table in db.table_names():
+        for row in db.query(f"select * from [{table}]"):
+            for value in row.values():
+                if isinstance(value, str):
+                    found.setdefault(table, set()).update(re.findall(r"MARK_\w+?_\d+\b", value))
+    db.conn.close()
+    return found
+
+
+def file_bytes(path: Path) -> bytes:
+    """The shared file, plus whatever SQLite left beside it."""
+    data = path.read_bytes()
+    for suffix in share.SIDECARS:
+        side = Path(str(path) + suffix)
+        if side.exists():
+            data += side.read_bytes()
+    return data
+
+
+def state(path: Path):
+    """The source's bytes, its WAL's bytes and which sidecar files exist.
+
+    The -shm file is left out of the bytes: it is SQLite's shared-memory index,
+    in which every reader of a live WAL database records where it reads.
+    """
+    wal = Path(str(path) + "-wal")
+    return (
+        path.read_bytes(),
+        {s: Path(str(path) + s).exists() for s in share.SIDECARS},
+        wal.read_bytes() if wal.exists() else None,
+    )
+
+
+@pytest.fixture
+def marked(tmp_path):
+    path = tmp_path / "src" / "jobs.db"
+    path.parent.mkdir()
+    build_marked(path)
+    return path
+
+
+def run(*args, env=None, input=None):
+    result = CliRunner().invoke(cli, [str(a) for a in args], env=env, input=input)
+    return result
+
+
+def shared_ok(*args, **kwargs):
+    result = run("share", *args, **kwargs)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def printed_commands(output: str) -> dict[str, list[str]]:
+    commands = {}
+    for line in output.splitlines():
+        if line.startswith("    datasette "):
+            argv = shlex.split(line)
+            commands[argv[1]] = argv
+    return commands
+
+
+# --- what is left out --------------------------------------------------------
+
+
+def test_default_share_leaves_out_contacts_and_private_notes(marked, tmp_path):
+    out = tmp_path / "out"
+    before = state(marked)
+    result = shared_ok(marked, "--out", out)
+    target = out / "jobs.db"
+    assert target.exists() and (out / "metadata.yml").exists()
+    assert state(marked) == before
+
+    values = marked_values(marked)
+    data = file_bytes(target)
+    gone = set(values["contacts"]) | {_marker("negotiation_notes", "body", i) for i in (4, 5, 6)}
+    kept = set().union(*(v for t, v in values.items() if t != "contacts")) - gone
+    assert gone and kept
+    assert [m for m in sorted(gone) if m.encode() in data] == []
+    assert [m for m in sorted(kept) if m.encode() not in data] == []
+    for i in (4, 5, 6):
+        assert f"{PRIVATE_WORD}{i}".encode() not in data
+    assert f"{KEPT_WORD}1".encode() in data
+    # Nothing but the file itself, in rollback-journal mode (header bytes 18-19).
+    assert sorted(p.name for p in out.iterdir()) == ["jobs.db", "metadata.yml"]
+    assert data[18:20] == b"\x01\x01"
+    assert "Left out: contacts (3 rows); private negotiation notes (3 rows)" in result.output
+
+    copy = sqlite_utils.Database(target)
+    assert copy["contacts"].count == 0
+    assert [r["id"] for r in copy["negotiation_notes"].rows] == [1, 2, 3]
+    # The search index was rebuilt from the kept rows and still works.
+    assert list(copy["negotiation_notes"].search(f"{KEPT_WORD}2"))
+    assert not list(copy["negotiation_notes"].search(f"{PRIVATE_WORD}5"))
+    copy.execute("insert into negotiation_notes_fts(negotiation_notes_fts) values ('integrity-check')")
+    assert copy.execute("pragma integrity_check").fetchone()[0] == "ok"
+    # Views still answer: nothing they read was dropped.
+    assert copy.execute("select count(*) from deadlines").fetchone()[0] >= 0
+    assert copy.execute("select count(*) from latest_offers").fetchone()[0] == 3
+
+
+def test_include_contacts_keeps_them(marked, tmp_path):
+    out = tmp_path / "out"
+    shared_ok(marked, "--out", out, "--include", "contacts")
+    data = file_bytes(out / "jobs.db")
+    contacts = marked_values(marked)["contacts"]
+    assert contacts and all(m.encode() in data for m in contacts)
+    assert b"Recruiter 2" in data
+    assert f"{PRIVATE_WORD}4".encode() not in data
+
+
+def test_config_drops_tables_and_columns(marked, tmp_path):
+    metadata = tmp_path / "metadata.yml"
+    metadata.write_text(
+        yaml.safe_dump(
+            {
+                "plugins": {
+                    "datasette-jobhunt": {
+                        "currency": "EUR",
+                        "writers": ["me"],
+                        "share": {
+                            "drop_tables": ["ratings", "weight_profiles"],
+                            "drop_columns": {"offers": ["notes", "benefits"], "companies": ["industry"]},
+                        },
+                    }
+                }
+            }
+        )
+    )
+    out = tmp_path / "out"
+    result = shared_ok(marked, "--out", out, "-m", metadata, "--include", "weight_profiles")
+    values = marked_values(marked)
+    data = file_bytes(out / "jobs.db")
+    gone = values["ratings"] | {
+        m for m in values["offers"] if "_notes_" in m or "_benefits_" in m
+    } | {m for m in values["companies"] if "_industry_" in m}
+    assert gone
+    assert [m for m in sorted(gone) if m.encode() in data] == []
+    # --include overrides the config, and other columns stay.
+    assert all(m.encode() in data for m in values["weight_profiles"])
+    assert _marker("offers", "title", 1).encode() in data
+    assert "offers.notes" in result.output and "ratings (3 rows)" in result.output
+
+    mentor = yaml.safe_load((out / "metadata.yml").read_text())
+    settings = mentor["plugins"]["datasette-jobhunt"]
+    assert settings["currency"] == "EUR"
+    assert "writers" not in settings and "share" not in settings
+    assert "allow" not in mentor and "datasette-auth-passwords" not in mentor["plugins"]
+    assert "read-only copy" in mentor["title"]
+
+
+# --- anonymize ---------------------------------------------------------------
+
+
+def test_anonymize_replaces_every_company_name_and_link(marked, tmp_path):
+    out = tmp_path / "out"
+    shared_ok(marked, "--out", out, "--anonymize")
+    data = file_bytes(out / "jobs.db")
+    lowered = data.lower()
+    for word in ("acme", "zentrix", "acmerobotics", "dana.r", "req/77"):
+        assert word.encode() not in lowered, word
+    for marker in marked_values(marked)["applications"]:
+        if "_job_url_" in marker:
+            assert marker.encode() not in data
+
+    copy = sqlite_utils.Database(out / "jobs.db")
+    assert [(r["id"], r["name"], r["website"]) for r in copy["companies"].rows] == [
+        (1, "Company A", None),
+        (2, "Company B", None),
+        (3, "Company C", None),
+    ]
+    assert copy["companies"].get(1)["notes"] == (
+        "Company A spun off Company B; see company-a.example"
+    )
+    assert copy["applications"].get(2)["notes"] == (
+        "Mail someone@company-b.example or read company-b.example"
+    )
+    assert copy["interviews"].get(3)["notes"] == (
+        "Company C panel, ask Company C about company-c.example"
+    )
+    assert copy["weight_profiles"].get(1)["profile"] == "Company A-first"
+    assert {r["job_url"] for r in copy["applications"].rows} == {None}
+    # The search index holds the new words, not the old ones.
+    assert list(copy["interviews"].search('"company c"'))
+    mentor = yaml.safe_load((out / "metadata.yml").read_text())
+    assert "anonymized" in mentor["title"]
+
+
+@pytest.mark.parametrize(
+    "index,label", [(0, "Company A"), (25, "Company Z"), (26, "Company AA"), (27, "Company AB"), (701, "Company ZZ"), (702, "Company AAA")]
+)
+def test_company_labels(index, label):
+    assert share.company_label(index) == label
+
+
+def test_anonymizer_prefers_longer_names_ignoring_case():
+    anonymize = share.Anonymizer([(1, "Acme", None), (2, "Acme Robotics", "acme-robotics.com")])
+    assert anonymize("ACME ROBOTICS beat acme; write to HR@Acme-Robotics.com") == (
+        "Company B beat Company A; write to someone@company-b.example"
+    )
+
+
+# --- the source is never touched ---------------------------------------------
+
+
+def test_source_unchanged_even_with_a_live_wal(marked, tmp_path):
+    # Another program holds the database open with rows still in its WAL.
+    holder = sqlite3.connect(marked)
+    holder.execute("pragma wal_autocheckpoint = 0")
+    holder.execute("insert into fx_rates (currency, per_base) values ('WALROW', 2)")
+    holder.commit()
+    try:
+        assert Path(str(marked) + "-wal").exists()
+        before = state(marked)
+        shared_ok(marked, "--out", tmp_path / "out")
+        assert state(marked) == before
+        assert b"WALROW" in (tmp_path / "out" / "jobs.db").read_bytes()
+    finally:
+        holder.close()
+
+
+# --- mistakes ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--include", "contactz"], "--include contactz: no such table; tables are "),
+        (["--include", "negotiation_notes_fts_data"], "--include negotiation_notes_fts_data: no such table"),
+    ],
+)
+def test_bad_include_is_one_line(marked, tmp_path, args, message):
+    result = run("share", marked, "--out", tmp_path / "out", *args)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {message}")
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_database_is_one_line(tmp_path):
+    result = run("share", tmp_path / "nope.db", "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.output == f"Error: {tmp_path / 'nope.db'}: no such file; give the path of your job-hunt database\n"
+
+
+def test_not_a_jobhunt_database(tmp_path):
+    other = tmp_path / "other.db"
+    sqlite_utils.Database(other)["t"].insert({"a": 1})
+    result = run("share", other, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "not a job-hunt database" in result.output
+
+
+@pytest.mark.parametrize(
+    "share_config,message",
+    [
+        ({"drop_tables": ["nosuch"]}, "share: drop_tables: no table 'nosuch' in the database"),
+        ({"drop_columns": {"nosuch": ["x"]}}, "share: drop_columns: no table 'nosuch'"),
+        ({"drop_columns": {"offers": ["salary"]}}, "share: drop_columns: offers has no column 'salary'"),
+        ({"drop_columns": {"companies": ["name"]}}, "companies.name is required and cannot be left out"),
+        ({"drop_tables": ["applications"]}, "cannot leave out applications while interviews refers to it"),
+        ({"drop_tables": ["contacts", "companies"]}, "cannot leave out companies while applications refers to it"),
+        ({"unknown": 1}, "share: unknown key 'unknown'"),
+    ],
+)
+def test_config_mistakes_are_one_line(marked, tmp_path, share_config, message):
+    metadata = tmp_path / "metadata.yml"
+    metadata.write_text(yaml.safe_dump({"plugins": {"datasette-jobhunt": {"share": share_config}}}))
+    result = run("share", marked, "--out", tmp_path / "out", "-m", metadata)
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert str(metadata) in result.output or "cannot leave out" in message
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "out" / "jobs.db").exists()
+
+
+def test_existing_copy_needs_force(marked, tmp_path):
+    out = tmp_path / "out"
+    shared_ok(marked, "--out", out)
+    first = (out / "jobs.db").read_bytes()
+    again = run("share", marked, "--out", out, "--include", "contacts")
+    assert again.exit_code == 1
+    assert again.output == f"Error: {out / 'jobs.db'} already exists; pass --force to replace it or choose another --out\n"
+    assert (out / "jobs.db").read_bytes() == first
+    shared_ok(marked, "--out", out, "--include", "contacts", "--force")
+    assert b"Recruiter 1" in (out / "jobs.db").read_bytes()
+
+
+def test_out_cannot_be_the_source_directory(marked):
+    result = run("share", marked, "--out", marked.parent, "--force")
+    assert result.exit_code == 1
+    assert "would replace" in result.output and "choose another directory" in result.output
+
+
+# --- password and the printed commands ----------------------------------------
+
+
+def test_printed_commands_without_password(marked, tmp_path):
+    out = tmp_path / "out"
+    result = shared_ok(marked, "--out", out)
+    commands = printed_commands(result.output)
+    assert commands["serve"] == ["datasette", "serve", "-i", str(out / "jobs.db"), "-m", str(out / "metadata.yml")]
+    publish = commands["publish"]
+    assert publish[:4] == ["datasette", "publish", "cloudrun", str(out / "jobs.db")]
+    assert publish[publish.index("-m") + 1] == str(out / "metadata.yml")
+    assert publish[publish.index("--service") + 1] == "jobs-mentor"
+    installs = [publish[i + 1] for i, a in enumerate(publish) if a == "--install"]
+    assert installs == ["datasette-jobhunt"]
+
+
+def _check_password_share(out: Path, output: str):
+    from datasette_auth_passwords.utils import verify_password
+
+    mentor = yaml.safe_load((out / "metadata.yml").read_text())
+    assert mentor["allow"] == {"id": "mentor"}
+    hashed = mentor["plugins"]["datasette-auth-passwords"]["mentor_password_hash"]
+    assert verify_password(PASSWORD, hashed)
+    assert not verify_password("wrong", hashed)
+    for path in out.iterdir():
+        assert PASSWORD.encode() not in path.read_bytes()
+    assert PASSWORD not in output
+    publish = printed_commands(output)["publish"]
+    installs = [publish[i + 1] for i, a in enumerate(publish) if a == "--install"]
+    assert installs == ["datasette-jobhunt", "datasette-auth-passwords"]
+
+
+def test_password_on_command_line_warns(marked, tmp_path):
+    out = tmp_path / "out"
+    result = shared_ok(marked, "--out", out, "--password", PASSWORD)
+    assert "Warning: a password typed on the command line stays in your shell history" in result.output
+    _check_password_share(out, result.output)
+
+
+def test_password_from_environment(marked, tmp_path):
+    out = tmp_path / "out"
+    result = shared_ok(marked, "--out", out, env={"JOBHUNT_SHARE_PASSWORD": PASSWORD})
+    assert "Warning" not in result.output
+    _check_password_share(out, result.output)
+
+
+def test_password_prompted_without_echo(marked, tmp_path):
+    out = tmp_path / "out"
+    result = shared_ok(marked, "--out", out, "--password", "--anonymize", input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert "Mentor's password" in result.output
+    assert "Warning" not in result.output
+    _check_password_share(out, result.output)
+    assert "anonymized" in yaml.safe_load((out / "metadata.yml").read_text())["title"]
+
+
+def test_empty_password_refused(marked, tmp_path):
+    result = run("share", marked, "--out", tmp_path / "out", env={"JOBHUNT_SHARE_PASSWORD": " "})
+    assert result.exit_code == 1
+    assert "the password is empty" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("stem,service", [("jobs", "jobs-mentor"), ("My Jobs 2026", "my-jobs-2026-mentor"), ("2026", "jobhunt-2026-mentor")])
+def test_service_name(stem, service):
+    assert share.service_name(stem) == service
