@@ -1,4 +1,6 @@
 """datasette-jobhunt: offer comparison, negotiation notes and deadlines for a job search."""
+import sys
+
 import click
 from datasette import hookimpl
 from datasette.plugins import pm
@@ -58,3 +60,13 @@ def jobhunt_deadline_rules(datasette):
     from .deadline_rules import built_in_rules
 
     return built_in_rules()
+
+
+# --- keep this block last: complete registration (issue 4) ---
+# Importing this package before datasette.plugins (the jobhunt CLI, tests that
+# import a submodule first) makes Datasette load its entry points while this
+# module is still half-executed, and pluggy registers it without the hooks
+# defined below the imports. Register it again now that every hook exists.
+if pm.get_plugin("jobhunt") is sys.modules[__name__]:
+    pm.unregister(name="jobhunt")
+    pm.register(sys.modules[__name__], name="jobhunt")

@@ -365,56 +365,73 @@ ORDER BY s.position
 """
 
 
-# The open items of SPEC section 6 as stored (naive times are in the
-# configured time zone; the page and the JSON add the offset). Time-dependent
-# conditions use SQLite's local clock, which is the machine's zone.
-DEADLINES_SQL = """
+# The open items of SPEC section 6 (the same items as deadlines.collect with
+# no window; see deadline_rules.py). Plain SQL cannot see JOBHUNT_NOW or the
+# configured zone, so here "now" is SQLite's clock and times without an offset
+# are in the machine's zone. Comparisons happen in UTC so stored offsets are
+# honoured; "+24 hours" is elapsed time. `due` is the machine's wall-clock time.
+def _utc(value: str) -> str:
+    return f"""(CASE WHEN {value} GLOB '*[+-][0-9][0-9]:[0-9][0-9]' OR {value} GLOB '*[Zz]'
+        THEN datetime({value}) ELSE datetime({value}, 'utc') END)"""
+
+
+def _end_of_day_utc(day: str) -> str:
+    return f"datetime({day} || ' 23:59:59', 'utc')"
+
+
+DEADLINES_SQL = f"""
+SELECT kind, datetime(due_utc, 'localtime') AS due, due_utc, company, role, title, "table", row_id
+FROM (
 SELECT 'recruiter_reply' AS kind,
-       datetime(k.first_contacted_at, '+24 hours') AS due,
+       datetime({_utc("k.first_contacted_at")}, '+24 hours') AS due_utc,
        c.name AS company, NULL AS role,
        'Reply to ' || k.name AS title,
        'contacts' AS "table", k.id AS row_id
 FROM contacts k JOIN companies c ON c.id = k.company_id
-WHERE k.first_contacted_at IS NOT NULL AND k.replied_at IS NULL
+WHERE coalesce(k.first_contacted_at, '') != '' AND coalesce(k.replied_at, '') = ''
 UNION ALL
-SELECT 'interview', datetime(i.scheduled_at), c.name, a.role,
-       'Interview round ' || i.round || coalesce(' (' || i.stage || ')', ''),
+SELECT 'interview', {_utc("i.scheduled_at")}, c.name, a.role,
+       'Interview round ' || i.round || coalesce(': ' || replace(i.stage, '_', ' '), ''),
        'interviews', i.id
 FROM interviews i JOIN applications a ON a.id = i.application_id
 JOIN companies c ON c.id = a.company_id
-WHERE i.scheduled_at IS NOT NULL AND i.outcome != 'cancelled'
-  AND datetime(i.scheduled_at) > datetime('now', 'localtime')
+WHERE coalesce(i.scheduled_at, '') != '' AND i.outcome != 'cancelled'
+  AND {_utc("i.scheduled_at")} > datetime('now')
 UNION ALL
-SELECT 'thank_you', datetime(i.scheduled_at, '+24 hours'), c.name, a.role,
-       'Thank-you note for round ' || i.round,
+SELECT 'thank_you', datetime({_utc("i.scheduled_at")}, '+24 hours'), c.name, a.role,
+       'Send a thank-you note for round ' || i.round,
        'interviews', i.id
 FROM interviews i JOIN applications a ON a.id = i.application_id
 JOIN companies c ON c.id = a.company_id
-WHERE i.scheduled_at IS NOT NULL AND i.outcome != 'cancelled'
-  AND i.thank_you_sent_at IS NULL
-  AND datetime(i.scheduled_at) <= datetime('now', 'localtime')
+WHERE coalesce(i.scheduled_at, '') != '' AND i.outcome != 'cancelled'
+  AND coalesce(i.thank_you_sent_at, '') = ''
+  AND {_utc("i.scheduled_at")} <= datetime('now')
 UNION ALL
 SELECT 'offer_decision',
-       CASE WHEN length(o.decision_deadline) = 10
-            THEN o.decision_deadline || ' 23:59:59' ELSE datetime(o.decision_deadline) END,
-       c.name, a.role, 'Decide on offer revision ' || o.revision,
+       CASE WHEN length(trim(o.decision_deadline)) = 10
+            THEN {_end_of_day_utc("trim(o.decision_deadline)")}
+            ELSE {_utc("o.decision_deadline")} END,
+       c.name, a.role, 'Decide on the offer (revision ' || o.revision || ')',
        'offers', o.id
 FROM offers o JOIN applications a ON a.id = o.application_id
 JOIN companies c ON c.id = a.company_id
-WHERE o.decision_deadline IS NOT NULL AND o.status IN ('pending', 'negotiating')
+WHERE coalesce(o.decision_deadline, '') != '' AND o.status IN ('pending', 'negotiating')
   AND o.revision = (SELECT max(revision) FROM offers o2 WHERE o2.application_id = o.application_id)
 UNION ALL
-SELECT 'follow_up', a.follow_up_on || ' 23:59:59', c.name, a.role, 'Follow up',
-       'applications', a.id
+SELECT 'follow_up', {_end_of_day_utc("substr(a.follow_up_on, 1, 10)")}, c.name, a.role,
+       'Follow up on the application', 'applications', a.id
 FROM applications a JOIN companies c ON c.id = a.company_id
-WHERE a.follow_up_on IS NOT NULL
+WHERE coalesce(a.follow_up_on, '') != ''
   AND a.status NOT IN ('accepted', 'declined', 'rejected', 'withdrawn')
 UNION ALL
-SELECT 'feedback_request', date(a.rejected_on, '+2 days') || ' 23:59:59', c.name, a.role,
+SELECT 'feedback_request',
+       {_end_of_day_utc("date(substr(a.rejected_on, 1, 10), '+2 days')")}, c.name, a.role,
        'Thank them and ask for feedback', 'applications', a.id
 FROM applications a JOIN companies c ON c.id = a.company_id
-WHERE a.rejected_on IS NOT NULL AND a.feedback_requested_at IS NULL
-ORDER BY 2
+WHERE coalesce(a.rejected_on, '') != '' AND coalesce(a.feedback_requested_at, '') = ''
+)
+WHERE due_utc IS NOT NULL
+ORDER BY due_utc, kind, row_id
 """
 
 
@@ -452,3 +469,26 @@ def _applied(db: sqlite_utils.Database) -> list[str]:
 
 def is_jobhunt_table_names(table_names: list[str] | set[str]) -> bool:
     return all(t in table_names for t in MARKER_TABLES)
+
+
+# --- deadlines (issue 4) ---
+
+
+@migrations()
+def m_deadlines_indexes_and_view(db: sqlite_utils.Database) -> None:
+    # The deadline rules narrow each scan by date on these columns. The partial
+    # index repeats the rule's "thank-you not sent" test word for word, so
+    # SQLite can use it; it keeps the overdue-note scan to the open notes.
+    _script(
+        db,
+        """
+        CREATE INDEX IF NOT EXISTS idx_interviews_scheduled_at ON interviews(scheduled_at);
+        CREATE INDEX IF NOT EXISTS idx_interviews_thank_you_open ON interviews(scheduled_at)
+            WHERE (thank_you_sent_at IS NULL OR thank_you_sent_at = '');
+        CREATE INDEX IF NOT EXISTS idx_contacts_first_contacted_at ON contacts(first_contacted_at);
+        CREATE INDEX IF NOT EXISTS idx_applications_follow_up_on ON applications(follow_up_on);
+        CREATE INDEX IF NOT EXISTS idx_applications_rejected_on ON applications(rejected_on);
+        CREATE INDEX IF NOT EXISTS idx_offers_decision_deadline ON offers(decision_deadline);
+        """
+    )
+    create_views(db)

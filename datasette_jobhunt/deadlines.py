@@ -1,0 +1,470 @@
+"""The decision-deadline tracker (SPEC section 6): rules, items, JSON and calendar.
+
+One function, :func:`collect`, finds the items for the page, deadlines.json,
+deadlines.ics and ``jobhunt deadlines``. The kinds themselves are
+:class:`DeadlineRule` objects delivered by the ``jobhunt_deadline_rules`` hook;
+the built-in ones live in ``deadline_rules.py`` and use the hook like any
+third-party plugin would.
+
+Time rules:
+
+- A stored time without an offset is wall-clock time in the configured zone
+  (plugin config ``timezone``, else the machine's); one with an offset is that
+  instant. A wall-clock time that occurs twice when the clocks go back is read
+  as the first of the two (``fold=0``).
+- "+24 h" means 24 elapsed hours, as SPEC section 6 says literally: across a
+  daylight-saving change the wall clock moves by 23 or 25 hours. Python adds
+  timedeltas to zone-aware datetimes in wall-clock terms, so :func:`after`
+  goes through UTC.
+- "End of that day" is 23:59:59 wall-clock time on that date.
+"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from datasette.plugins import pm
+from datasette.utils import await_me_maybe
+
+from . import clock
+from .config import Config
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
+DEFAULT_WITHIN = 14.0
+MAX_WITHIN = 3650.0
+SOON = timedelta(hours=24)
+STATUSES = ("overdue", "due_soon", "upcoming")
+STATUS_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "upcoming": "Upcoming"}
+# Lexicographic upper bound that lets every stored value through.
+NO_LIMIT_DAY = "9999-12-31"
+_KIND = re.compile(r"[a-z][a-z0-9_]*")
+
+
+class DeadlineError(ValueError):
+    """A bad parameter, said in one line."""
+
+
+# --- time helpers rules can use -------------------------------------------
+
+
+def moment(raw: Any, tz: tzinfo) -> datetime | None:
+    """A stored ISO 8601 date or datetime as an aware datetime; None when unreadable.
+
+    A date alone is midnight; use :func:`end_of_day` where a date means the whole day.
+    """
+    if raw is None:
+        return None
+    text = str(raw).strip()
+    if not text:
+        return None
+    if text[-1] in "zZ":
+        text = text[:-1] + "+00:00"
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value
+
+
+def end_of_day(raw: Any, tz: tzinfo, days: int = 0) -> datetime | None:
+    """23:59:59 wall-clock time on the stored date (plus ``days``), in ``tz``."""
+    if raw is None:
+        return None
+    try:
+        day = date.fromisoformat(str(raw).strip()[:10])
+    except ValueError:
+        return None
+    return datetime.combine(day + timedelta(days=days), time(23, 59, 59), tzinfo=tz)
+
+
+def after(value: datetime | None, hours: float) -> datetime | None:
+    """``value`` plus elapsed hours (not wall-clock hours), in the zone of ``value``."""
+    if value is None:
+        return None
+    moved = value.astimezone(timezone.utc) + timedelta(hours=hours)
+    return moved.astimezone(value.tzinfo)
+
+
+# --- the rule API ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing that is due. ``due_at`` is aware."""
+
+    kind: str
+    due_at: datetime
+    title: str
+    table: str
+    row_id: Any
+    company: str | None = None
+    role: str | None = None
+    label: str = ""
+
+    def derived(self, kind: str, due_at: datetime, title: str, label: str = "") -> "Item":
+        """A new item about the same row, for rules that derive items from others."""
+        return dataclasses.replace(self, kind=kind, due_at=due_at, title=title, label=label)
+
+
+DueFunction = Callable[[Any, tzinfo], "datetime | None"]
+OpenFunction = Callable[[datetime, datetime], bool]
+DeriveFunction = Callable[[Sequence[Item]], Iterable[Item]]
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """A kind of deadline.
+
+    A query rule has ``sql``: one indexed query returning ``company, role,
+    title, "table", row_id, due`` for the rows whose item is open, where ``due``
+    is the raw stored value that ``due(raw, tz)`` turns into an aware datetime.
+    The query receives two dates (YYYY-MM-DD, in the configured zone) to narrow
+    its scan with plain comparisons on an indexed column:
+
+    - ``:from_day``: two days before today. A rule whose item is open only
+      while its time is in the future may skip rows stored before it.
+    - ``:to_day``: two days after the last day that is asked for (or
+      ``9999-12-31`` when every open item is asked for). Rows whose raw value is
+      not less than it cannot fall due in the window, whatever their offset.
+
+    The filter in SQL may be loose; the exact window is applied in Python.
+    ``is_open(due, now)`` adds an open condition that depends on the clock.
+
+    A derived rule has ``derive(items)``: given the open items of every query
+    rule, it returns more items. ``reach`` says how far before its source
+    items a derived item can fall, so that sources just beyond the window are
+    still read.
+    """
+
+    kind: str
+    label: str
+    sql: str | None = None
+    due: DueFunction = moment
+    is_open: OpenFunction | None = None
+    derive: DeriveFunction | None = None
+    reach: timedelta = timedelta(0)
+
+    def __post_init__(self) -> None:
+        if not _KIND.fullmatch(self.kind):
+            raise ValueError(f"deadline rule kind {self.kind!r} must be lower_snake_case")
+        if (self.sql is None) == (self.derive is None):
+            raise ValueError(f"deadline rule {self.kind!r} needs exactly one of sql and derive")
+
+
+async def rules_for(datasette: "Datasette") -> list[DeadlineRule]:
+    """Every rule from every plugin implementing ``jobhunt_deadline_rules``."""
+    rules: list[DeadlineRule] = []
+    for result in pm.hook.jobhunt_deadline_rules(datasette=datasette):
+        result = await await_me_maybe(result)
+        rules.extend(result or [])
+    return rules
+
+
+# --- zones -------------------------------------------------------------------
+
+
+def zone(cfg: Config) -> tuple[tzinfo, str]:
+    """The configured zone and its name; else the machine's, by IANA name when it has one.
+
+    The machine's zone as Python's ``astimezone()`` reports it is a fixed offset,
+    which would be wrong on the other side of a daylight-saving change.
+    """
+    if cfg.timezone:
+        return ZoneInfo(cfg.timezone), cfg.timezone
+    for name in _machine_zone_names():
+        try:
+            return ZoneInfo(name), name
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    tz = cfg.tz
+    return tz, str(tz)
+
+
+def _machine_zone_names() -> Iterable[str]:
+    env = os.environ.get("TZ", "").lstrip(":")
+    if env:
+        yield env
+    try:
+        yield Path("/etc/timezone").read_text().strip()
+    except OSError:
+        pass
+    try:
+        target = os.path.realpath("/etc/localtime")
+    except OSError:
+        return
+    if "zoneinfo/" in target:
+        yield target.split("zoneinfo/", 1)[1]
+
+
+# --- collecting ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An item as shown: with its status, time left and the row's URL."""
+
+    item: Item
+    status: str
+    seconds_left: float
+    url: str
+
+    @property
+    def hours_left(self) -> float:
+        return round(self.seconds_left / 3600, 2)
+
+    @property
+    def words(self) -> str:
+        return in_words(self.seconds_left)
+
+    @property
+    def uid(self) -> str:
+        return f"{self.item.kind}-{self.item.table}-{self.item.row_id}"
+
+
+@dataclass
+class Deadlines:
+    database: str
+    now: datetime
+    tz: tzinfo
+    timezone: str
+    within: float | None
+    entries: list[Entry]
+    unreadable: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for entry in self.entries:
+            counts[entry.status] += 1
+        return counts
+
+    def when(self, entry: Entry) -> str:
+        """The due time as a person reads it, in the configured zone."""
+        local = entry.item.due_at.astimezone(self.tz)
+        return f"{local:%a} {local.day} {local:%b %Y, %H:%M %Z}"
+
+    def window(self, within: float) -> "Deadlines":
+        """The items of the page and the JSON: every overdue one and those due within the window."""
+        until = self.now + timedelta(days=within)
+        return dataclasses.replace(
+            self,
+            within=within,
+            entries=[e for e in self.entries if e.item.due_at <= until],
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "database": self.database,
+            "now": iso(self.now),
+            "timezone": self.timezone,
+            "items": [
+                {
+                    "kind": e.item.kind,
+                    "due_at": iso(e.item.due_at.astimezone(self.tz)),
+                    "status": e.status,
+                    "hours_left": e.hours_left,
+                    "company": e.item.company,
+                    "role": e.item.role,
+                    "title": e.item.title,
+                    "table": e.item.table,
+                    "row_id": e.item.row_id,
+                    "url": e.url,
+                }
+                for e in self.entries
+            ],
+        }
+
+
+def iso(value: datetime) -> str:
+    return value.isoformat(timespec="seconds")
+
+
+def status_of(due: datetime, now: datetime) -> str:
+    if due < now:
+        return "overdue"
+    if due <= now + SOON:
+        return "due_soon"
+    return "upcoming"
+
+
+def in_words(seconds: float) -> str:
+    """'3 h left', '2 days left', 'overdue by 5 h': rounded down, never promising more time."""
+    span = abs(seconds)
+    if span < 60:
+        return "due now"
+    if span < 3600:
+        amount = f"{math.floor(span / 60)} min"
+    elif span < 48 * 3600:
+        amount = f"{math.floor(span / 3600)} h"
+    else:
+        amount = f"{math.floor(span / 86400)} days"
+    return f"overdue by {amount}" if seconds < 0 else f"{amount} left"
+
+
+def parse_within(raw: Any, where: str = "within") -> float:
+    """The window in days: a number from 0 to 3650; DeadlineError otherwise."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return DEFAULT_WITHIN
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0 or value > MAX_WITHIN:
+        raise DeadlineError(
+            f"{where} must be a number of days from 0 to {MAX_WITHIN:g} (e.g. 14), got {str(raw)!r}"
+        )
+    return value
+
+
+async def collect(
+    datasette: "Datasette",
+    database: str,
+    cfg: Config,
+    within: float | None = DEFAULT_WITHIN,
+) -> Deadlines:
+    """The deadline items of a job-hunt database.
+
+    ``within`` days gives the page's items (every overdue one and those due
+    within the window); ``None`` gives every open item, for the calendar.
+    Each query rule runs one query; nothing scans a whole table in Python.
+    """
+    tz, tz_name = zone(cfg)
+    now = clock.now(tz)
+    rules = await rules_for(datasette)
+    reach = max((r.reach for r in rules if r.derive), default=timedelta(0))
+    until = None if within is None else now + timedelta(days=within)
+    params = {
+        "from_day": (now.date() - timedelta(days=2)).isoformat(),
+        "to_day": NO_LIMIT_DAY
+        if until is None
+        else ((until + reach).date() + timedelta(days=2)).isoformat(),
+    }
+    db = datasette.get_database(database)
+    items: list[Item] = []
+    unreadable: list[str] = []
+    for rule in rules:
+        if rule.sql is None:
+            continue
+        results = await db.execute(rule.sql, params)
+        for row in results.rows:
+            if row["due"] is None or not str(row["due"]).strip():
+                continue
+            due = rule.due(row["due"], tz)
+            if due is None:
+                unreadable.append(f"{row['table']} {row['row_id']}: {row['due']!r}")
+                continue
+            if rule.is_open is not None and not rule.is_open(due, now):
+                continue
+            items.append(
+                Item(
+                    kind=rule.kind,
+                    due_at=due.astimezone(tz),
+                    title=row["title"],
+                    table=row["table"],
+                    row_id=row["row_id"],
+                    company=row["company"],
+                    role=row["role"],
+                    label=rule.label,
+                )
+            )
+    sources = list(items)
+    for rule in rules:
+        if rule.derive is not None:
+            for item in rule.derive(sources):
+                items.append(item if item.label else dataclasses.replace(item, label=rule.label))
+    if until is not None:
+        items = [i for i in items if i.due_at <= until]
+    items.sort(key=lambda i: (i.due_at, i.kind, i.table, str(i.row_id)))
+    entries = []
+    for item in items:
+        left = (item.due_at - now).total_seconds()
+        url = datasette.urls.row(database, item.table, str(item.row_id))
+        entries.append(Entry(item, status_of(item.due_at, now), left, str(url)))
+    return Deadlines(database, now, tz, tz_name, within, entries, unreadable)
+
+
+def collect_from_file(path: str | Path, cfg: Config, within: float | None) -> Deadlines:
+    """The same items for the command line: a Datasette instance on the file, no server."""
+    from datasette.app import Datasette
+
+    datasette = Datasette([str(path)])
+    name = next(iter(datasette.databases.keys() - {"_internal", "_memory"}))
+    return asyncio.run(collect(datasette, name, cfg, within))
+
+
+# --- calendar ----------------------------------------------------------------
+
+
+def to_ics(report: Deadlines, absolute: Callable[[str], str] = lambda url: url) -> bytes:
+    """An RFC 5545 calendar, one event per item; the UID is stable so subscribers update."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//datasette-jobhunt//deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"Job hunt deadlines: {report.database}")
+    stamp = report.now.astimezone(timezone.utc)
+    for entry in report.entries:
+        item = entry.item
+        event = Event()
+        event.add("uid", f"{entry.uid}@{report.database}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.due_at.astimezone(timezone.utc))
+        event.add("summary", summary(item))
+        local = item.due_at.astimezone(report.tz)
+        event.add(
+            "description",
+            f"{item.title}. {who(item)}\nDue {local:%a %d %b %Y, %H:%M} ({report.timezone}).",
+        )
+        event.add("url", absolute(entry.url))
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def who(item: Item) -> str:
+    return ", ".join(p for p in (item.company, item.role) if p)
+
+
+def summary(item: Item) -> str:
+    place = who(item)
+    return f"{item.title} · {place}" if place else item.title
+
+
+# --- plain text, for the command line --------------------------------------------
+
+
+def to_text(report: Deadlines) -> str:
+    from tabulate import tabulate
+
+    counts = report.counts()
+    head = (
+        f"{report.database}: as of {iso(report.now)} ({report.timezone}), "
+        f"{counts['overdue']} overdue, {counts['due_soon']} due in the next 24 h, "
+        f"{counts['upcoming']} later"
+    )
+    if not report.entries:
+        return f"{head}\nNothing is overdue and nothing is due in the next {report.within:g} days."
+    rows = [
+        (
+            STATUS_LABELS[e.status],
+            e.words,
+            report.when(e),
+            e.item.label or e.item.kind,
+            e.item.title,
+            who(e.item),
+        )
+        for e in report.entries
+    ]
+    table = tabulate(rows, headers=("status", "left", "due", "kind", "what", "company, role"))
+    return f"{head}\n\n{table}"
