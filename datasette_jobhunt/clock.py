@@ -62,7 +62,9 @@ def install(conn: sqlite3.Connection) -> None:
             CREATE TEMP TRIGGER IF NOT EXISTS jobhunt_restamp_status_history
             AFTER INSERT ON main.status_history
             BEGIN
-                UPDATE main.status_history SET at = jobhunt_now() WHERE id = new.id;
+                -- Unqualified: SQLite refuses schema-qualified names in a trigger
+                -- body, and there is no temp status_history to shadow main's.
+                UPDATE status_history SET at = jobhunt_now() WHERE id = new.id;
             END
             """
         )

@@ -1,0 +1,255 @@
+"""The schema: tables, keys, indexes, search, views, upgrades and status history."""
+import sqlite3
+from datetime import datetime
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+from datasette.app import Datasette
+
+from datasette_jobhunt import clock, schema
+from datasette_jobhunt.cli import cli
+
+TABLES = {
+    "companies",
+    "applications",
+    "contacts",
+    "interviews",
+    "offers",
+    "ratings",
+    "negotiation_notes",
+    "fx_rates",
+    "weight_profiles",
+    "status_history",
+}
+VIEWS = {"latest_offers", "deadlines", "negotiation_timeline", "pipeline"}
+FOREIGN_KEYS = {
+    ("applications", "company_id", "companies"),
+    ("contacts", "company_id", "companies"),
+    ("interviews", "application_id", "applications"),
+    ("offers", "application_id", "applications"),
+    ("ratings", "application_id", "applications"),
+    ("negotiation_notes", "offer_id", "offers"),
+    ("status_history", "application_id", "applications"),
+}
+FAR_FUTURE = "2031-01-15T09:30:00-05:00"
+
+
+def schema_sql(path):
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(conn.execute("select type, name, sql from sqlite_master").fetchall())
+    finally:
+        conn.close()
+
+
+def add_offer(db, company="Northwind Analytics", role="Data Engineer", status="applied"):
+    company_id = db["companies"].insert({"name": company}).last_pk
+    app_id = db["applications"].insert(
+        {"company_id": company_id, "role": role, "status": status}
+    ).last_pk
+    offer_id = db["offers"].insert(
+        {"application_id": app_id, "revision": 1, "base_salary": 150000}
+    ).last_pk
+    return app_id, offer_id
+
+
+def history(db, app_id):
+    return [
+        (r["from_status"], r["to_status"])
+        for r in db.query(
+            "select from_status, to_status from status_history where application_id = ? order by id",
+            [app_id],
+        )
+    ]
+
+
+def test_init_creates_every_table_and_view(db_path):
+    db = sqlite_utils.Database(db_path)
+    assert TABLES <= set(db.table_names())
+    assert set(db.view_names()) == VIEWS
+    for view in VIEWS:
+        # Every view compiles against the tables.
+        db.execute(f"select * from [{view}] limit 1").fetchall()
+
+
+def test_pipeline_view_follows_the_path(db_path):
+    db = sqlite_utils.Database(db_path)
+    rows = list(db.query("select status, applications from pipeline"))
+    assert [r["status"] for r in rows] == list(schema.APPLICATION_STATUSES)
+    assert {r["applications"] for r in rows} == {0}
+
+
+def test_foreign_keys_are_declared_and_indexed(db_path):
+    db = sqlite_utils.Database(db_path)
+    declared = {
+        (fk.table, fk.column, fk.other_table)
+        for table in TABLES
+        for fk in db[table].foreign_keys
+    }
+    assert declared == FOREIGN_KEYS
+    for table, column, _ in FOREIGN_KEYS:
+        leading = {index.columns[0] for index in db[table].indexes}
+        assert column in leading, f"{table}.{column} has no index"
+
+
+@pytest.mark.parametrize(
+    "table,column,fts", [("negotiation_notes", "body", "negotiation_notes_fts"), ("interviews", "notes", "interviews_fts")]
+)
+def test_search_index_follows_insert_update_delete(db_path, table, column, fts):
+    db = sqlite_utils.Database(db_path)
+    assert db[table].detect_fts() == fts
+    app_id, offer_id = add_offer(db)
+    row = {"negotiation_notes": {"offer_id": offer_id, "at": "2026-03-01 10:00", "kind": "ask", "topic": "base"},
+           "interviews": {"application_id": app_id, "round": 1}}[table]
+    row_id = db[table].insert({**row, column: "asked about relocation support"}).last_pk
+
+    def found(word):
+        return [r["id"] for r in db[table].search(word)]
+
+    assert found("relocation") == [row_id]
+    db[table].update(row_id, {column: "asked about the signing bonus"})
+    assert found("relocation") == []
+    assert found("signing") == [row_id]
+    db[table].delete(row_id)
+    assert found("signing") == []
+
+
+@pytest.mark.asyncio
+async def test_datasette_search_box_uses_the_index(db_path):
+    db = sqlite_utils.Database(db_path)
+    _, offer_id = add_offer(db)
+    db["negotiation_notes"].insert_all(
+        [
+            {"offer_id": offer_id, "at": "2026-03-01 10:00", "kind": "ask", "topic": "equity",
+             "body": "Asked for a larger equity grant"},
+            {"offer_id": offer_id, "at": "2026-03-02 10:00", "kind": "response", "topic": "base",
+             "body": "Base is capped at the band"},
+        ]
+    )
+    ds = Datasette([str(db_path)])
+    await ds.invoke_startup()
+    everything = await ds.client.get("/jobs/negotiation_notes.json?_shape=array")
+    assert everything.status_code == 200
+    assert len(everything.json()) == 2
+    searched = await ds.client.get("/jobs/negotiation_notes.json?_search=equity&_shape=array")
+    assert searched.status_code == 200
+    assert [r["topic"] for r in searched.json()] == ["equity"]
+
+
+def test_init_twice_applies_nothing_and_changes_nothing(db_path):
+    db = sqlite_utils.Database(db_path)
+    add_offer(db)
+    before_schema = schema_sql(db_path)
+    before_rows = {t: list(db[t].rows) for t in TABLES}
+    assert schema.init(db) == []
+    assert schema_sql(db_path) == before_schema
+    assert {t: list(db[t].rows) for t in TABLES} == before_rows
+    result = CliRunner().invoke(cli, ["init", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.output
+    assert schema_sql(db_path) == before_schema
+
+
+def test_init_on_a_new_file_reports_the_steps(tmp_path):
+    path = tmp_path / "new.db"
+    result = CliRunner().invoke(cli, ["init", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "m001_tables" in result.output
+    assert TABLES <= set(sqlite_utils.Database(path).table_names())
+
+
+@pytest.mark.parametrize("stop_before", ["m002_status_history_triggers", "m003_search", "m004_views"])
+def test_init_upgrades_an_older_file_keeping_every_row(tmp_path, stop_before):
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    schema.migrations.apply(db, stop_before=stop_before)
+    assert stop_before not in schema._applied(db)
+    app_id, offer_id = add_offer(db, status="offer")
+    db["negotiation_notes"].insert(
+        {"offer_id": offer_id, "at": "2026-03-01 10:00", "kind": "counter", "topic": "signing",
+         "body": "Countered with a larger signing bonus"}
+    )
+    db["interviews"].insert({"application_id": app_id, "round": 1, "notes": "Recruiter screen went well"})
+    kept = {t: list(db[t].rows) for t in TABLES - {"status_history"}}
+    db.close()
+
+    result = CliRunner().invoke(cli, ["init", str(path)])
+    assert result.exit_code == 0, result.output
+    assert stop_before in result.output
+
+    db = sqlite_utils.Database(path)
+    assert {t: list(db[t].rows) for t in TABLES - {"status_history"}} == kept
+    assert set(db.view_names()) == VIEWS
+    # Search covers rows written before the index existed.
+    assert [r["id"] for r in db["negotiation_notes"].search("signing")] == [1]
+    assert [r["id"] for r in db["interviews"].search("recruiter")] == [1]
+    # Every application has its current status in the history.
+    assert history(db, app_id)[-1] == (history(db, app_id)[-1][0], "offer")
+    latest = list(db.query("select company, base_salary from latest_offers"))
+    assert latest == [{"company": "Northwind Analytics", "base_salary": 150000}]
+
+
+def test_status_history_records_every_change_and_only_changes(db_path):
+    db = sqlite_utils.Database(db_path)
+    app_id, _ = add_offer(db)
+    assert history(db, app_id) == [(None, "applied")]
+    # Plain SQL, as anyone with the file might do.
+    db.execute("update applications set status = 'screening' where id = ?", [app_id])
+    # The same status again, and a change to another column: no new row.
+    db.execute("update applications set status = 'screening' where id = ?", [app_id])
+    db.execute("update applications set notes = 'sent a follow-up' where id = ?", [app_id])
+    # Through sqlite-utils, as ingest does.
+    db["applications"].update(app_id, {"status": "interviewing"})
+    key = {"id": app_id, "company_id": 1, "role": "Data Engineer"}
+    db["applications"].upsert({**key, "status": "offer"}, pk="id")
+    db["applications"].upsert({**key, "status": "offer", "notes": "verbal offer"}, pk="id")
+    assert history(db, app_id) == [
+        (None, "applied"),
+        ("applied", "screening"),
+        ("screening", "interviewing"),
+        ("interviewing", "offer"),
+    ]
+    company_id = db["companies"].insert({"name": "Bluefin Robotics"}).last_pk
+    other = db["applications"].insert(
+        {"company_id": company_id, "role": "Staff Engineer", "status": "rejected"}
+    ).last_pk
+    assert history(db, other) == [(None, "rejected")]
+
+
+def _instant(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_jobhunt_now_stamps_history_where_the_clock_is_installed(db_path, monkeypatch):
+    monkeypatch.setenv(clock.ENV_VAR, FAR_FUTURE)
+    installed = sqlite_utils.Database(db_path)
+    clock.install(installed.conn)
+    app_id, _ = add_offer(installed)
+    installed.execute("update applications set status = 'screening' where id = ?", [app_id])
+    stamps = [r["at"] for r in installed.query("select at from status_history order by id")]
+    assert len(stamps) == 2
+    assert {_instant(s) for s in stamps} == {_instant(FAR_FUTURE)}
+
+    # A connection without the clock uses SQLite's own: the real time.
+    plain = sqlite_utils.Database(db_path)
+    plain.execute("update applications set status = 'interviewing' where id = ?", [app_id])
+    last = list(plain.query("select at from status_history order by id desc limit 1"))[0]["at"]
+    assert _instant(last).year < 2031
+
+
+@pytest.mark.asyncio
+async def test_jobhunt_now_stamps_history_written_through_datasette(db_path, monkeypatch):
+    db = sqlite_utils.Database(db_path)
+    app_id, _ = add_offer(db)
+    db.close()
+    monkeypatch.setenv(clock.ENV_VAR, FAR_FUTURE)
+    ds = Datasette([str(db_path)])
+    await ds.invoke_startup()
+    assert (await ds.client.get("/jobs/status_history.json?_shape=array")).status_code == 200
+    await ds.get_database("jobs").execute_write(
+        "update applications set status = 'withdrawn' where id = ?", [app_id]
+    )
+    rows = (await ds.client.get("/jobs/status_history.json?_shape=array&to_status=withdrawn")).json()
+    assert len(rows) == 1
+    assert _instant(rows[0]["at"]) == _instant(FAR_FUTURE)
