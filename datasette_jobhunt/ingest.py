@@ -835,8 +835,16 @@ class _Ingest:
         money = {}
         for column, value in list(values.items()):
             if isinstance(value, _Money):
-                money[column] = value
                 values[column] = value.value
+                if spec.name == "offers" and "currency" in values:
+                    # The row names its currency: say so now, with the row's other errors.
+                    try:
+                        check_currency(value.raw, value.allowed, values["currency"])
+                    except NormalizeError as e:
+                        self.error(unit, line, column, str(e))
+                        ok = False
+                else:
+                    money[column] = value
         share = values.get("bonus_target")
         if isinstance(share, _Share):
             base = values.get("base_salary")
