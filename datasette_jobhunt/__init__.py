@@ -22,6 +22,10 @@ def startup(datasette):
 @hookimpl
 def prepare_connection(conn):
     clock.install(conn)
+    # Readable messages for refused writes of the negotiation queries (issue 5).
+    from .queries import install_guards
+
+    install_guards(conn)
 
 
 @hookimpl
@@ -60,6 +64,38 @@ def jobhunt_deadline_rules(datasette):
     from .deadline_rules import built_in_rules
 
     return built_in_rules()
+
+
+# --- negotiation queries, dashboard and Datasette integration (issue 5) ---
+
+
+@hookimpl
+def canned_queries(datasette, database, actor):
+    # Datasette 0.65 only (called per request); 1.0 needs add_query at startup.
+    from .queries import canned_queries_for
+
+    return canned_queries_for(datasette, database, actor)
+
+
+@hookimpl
+def menu_links(datasette, actor, request):
+    from .dashboard import menu_links
+
+    return menu_links(datasette, actor)
+
+
+@hookimpl
+def table_actions(datasette, actor, database, table, request):
+    from .dashboard import table_actions
+
+    return table_actions(datasette, database, table)
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    from .dashboard import render_cell
+
+    return render_cell(row, value, column, table, database, datasette)
 
 
 # --- keep this block last: complete registration (issue 4) ---

@@ -33,6 +33,45 @@ async def resolve_database(request, datasette):
 
 # --- index and dashboard (issue 5) ---
 
+
+def _jobhunt_url(datasette, database: str, suffix: str = "") -> str:
+    return datasette.urls.path(f"/-/jobhunt/{database}{suffix}")
+
+
+async def index_view(request, datasette):
+    names = [
+        name
+        for name in await jobhunt_databases(datasette)
+        if await can_view_database(datasette, request.actor, name)
+    ]
+    if len(names) == 1:
+        return Response.redirect(_jobhunt_url(datasette, names[0]))
+    return Response.html(
+        await datasette.render_template(
+            "jobhunt_index.html",
+            {
+                "jobhunt_db": None,
+                "databases": [
+                    {"name": name, "href": _jobhunt_url(datasette, name)} for name in names
+                ],
+            },
+            request=request,
+        )
+    )
+
+
+async def dashboard_view(request, datasette):
+    from . import dashboard
+
+    db = await resolve_database(request, datasette)
+    data = await dashboard.load(datasette, db, request.actor)
+    return Response.html(
+        await datasette.render_template(
+            "jobhunt_dashboard.html", {"jobhunt_db": db.name, **data}, request=request
+        )
+    )
+
+
 # --- compare (issue 3) ---
 
 
@@ -179,8 +218,67 @@ async def deadlines_view(request, datasette):
 
 # --- application page (issue 5) ---
 
+# Where a successful canned write lands: the application of the newest row.
+_NEWEST_ROW_APPLICATION = {
+    "negotiation_notes": "select o.application_id from negotiation_notes n "
+    "join offers o on o.id = n.offer_id order by n.id desc limit 1",
+    "interviews": "select application_id from interviews order by id desc limit 1",
+    "offers": "select application_id from offers order by id desc limit 1",
+}
+
+
+async def latest_written_view(request, datasette):
+    db = await resolve_database(request, datasette)
+    table = request.args.get("from") or ""
+    if table not in _NEWEST_ROW_APPLICATION:
+        raise BadRequest(f"from must be one of {', '.join(_NEWEST_ROW_APPLICATION)}, got {table!r}")
+    row = (await db.execute(_NEWEST_ROW_APPLICATION[table])).first()
+    if row is None:
+        return Response.redirect(_jobhunt_url(datasette, db.name))
+    return Response.redirect(_jobhunt_url(datasette, db.name, f"/applications/{row[0]}"))
+
+
+async def application_view(request, datasette):
+    from . import application, dashboard
+    from .permissions import can_write
+
+    db = await resolve_database(request, datasette)
+    raw = request.url_vars["id"]
+    if not raw.isascii() or not raw.isdigit():
+        raise BadRequest(f"An application id is a whole number, such as 12; got {raw!r}")
+    data = await application.load(datasette, db, int(raw)) if len(raw) < 19 else None
+    if data is None:
+        raise NotFound(f"No application with id {raw} in {db.name}")
+    app = data["application"]
+    return Response.html(
+        await datasette.render_template(
+            "jobhunt_application.html",
+            {
+                "jobhunt_db": db.name,
+                **data,
+                "may_write": can_write(datasette, request.actor, db.name),
+                "write_links": dashboard.write_links(datasette, db.name, app["company"], app["role"]),
+                "read_links": dashboard.read_links(datasette, db.name, app["company"], app["role"]),
+                "row_url": datasette.urls.row(db.name, "applications", str(app["id"])),
+                "company_url": datasette.urls.row(db.name, "companies", str(app["company_id"])),
+                "offer_urls": {
+                    o["id"]: datasette.urls.row(db.name, "offers", str(o["id"])) for o in data["offers"]
+                },
+                "interview_url": lambda id: datasette.urls.row(db.name, "interviews", str(id)),
+                "note_url": lambda id: datasette.urls.row(db.name, "negotiation_notes", str(id)),
+                "number_text": application.number_text,
+            },
+            request=request,
+        )
+    )
+
+
 ROUTES: list = [
     # (regex, handler) pairs; each section above appends its own.
+    (r"^/-/jobhunt/?$", index_view),
+    (r"^/-/jobhunt/(?P<database>[^/]+)/?$", dashboard_view),
+    (r"^/-/jobhunt/(?P<database>[^/]+)/applications/latest$", latest_written_view),
+    (r"^/-/jobhunt/(?P<database>[^/]+)/applications/(?P<id>[^/]+)$", application_view),
     (r"^/-/jobhunt/(?P<database>[^/]+)/compare\.json$", compare_json),
     (r"^/-/jobhunt/(?P<database>[^/]+)/compare$", compare_page),
     (r"^/-/jobhunt/(?P<database>[^/]+)/deadlines(?P<format>\.json|\.ics)?$", deadlines_view),

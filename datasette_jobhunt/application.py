@@ -1,0 +1,298 @@
+"""Everything the page of one application shows, read in a few queries."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from . import config
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+    from datasette.database import Database
+
+# The rows of the side-by-side offer table: (column, label, kind).
+OFFER_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("status", "Status", "text"),
+    ("source", "Source", "text"),
+    ("received_on", "Received", "text"),
+    ("decision_deadline", "Decide by", "text"),
+    ("currency", "Currency", "text"),
+    ("base_salary", "Base salary", "money"),
+    ("bonus_target", "Bonus target", "money"),
+    ("signing_bonus", "Signing bonus", "money"),
+    ("equity_total", "Equity (total grant)", "money"),
+    ("vesting_years", "Vesting (years)", "number"),
+    ("retirement_match_pct", "Retirement match %", "number"),
+    ("pto_days", "PTO days", "number"),
+    ("remote", "Remote", "text"),
+    ("commute_minutes", "Commute (min, one way)", "number"),
+    ("start_date", "Start date", "text"),
+    ("title", "Title", "text"),
+    ("location", "Location", "text"),
+    ("decided_at", "Decided", "text"),
+    ("decision_reason", "Reason", "text"),
+)
+
+# Which offer column a negotiation topic is about, for the chart.
+TOPIC_COLUMNS = {
+    "base": "base_salary",
+    "bonus": "bonus_target",
+    "signing": "signing_bonus",
+    "equity": "equity_total",
+    "pto": "pto_days",
+}
+
+CHART_WIDTH = 640
+CHART_HEIGHT = 200
+CHART_PAD = {"left": 78, "right": 16, "top": 14, "bottom": 34}
+
+
+def number_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        if float(value).is_integer():
+            return f"{value:,.0f}"
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def change_text(before: Any, after: Any) -> str | None:
+    """'+10,000 (+5.6%)' from one revision to the next; None when either side is missing."""
+    if not isinstance(before, (int, float)) or not isinstance(after, (int, float)):
+        return None
+    delta = after - before
+    if delta == 0:
+        return "no change"
+    sign = "+" if delta > 0 else "−"
+    text = f"{sign}{number_text(abs(delta))}"
+    if before:
+        pct = 100.0 * delta / before
+        text += f" ({'+' if pct > 0 else '−'}{abs(pct):.1f}%)"
+    return text
+
+
+def offer_table(offers: list[dict]) -> list[dict]:
+    """One row per field, one cell per revision, each with its change from the previous revision."""
+    rows = []
+    for column, label, kind in OFFER_FIELDS:
+        values = [o.get(column) for o in offers]
+        if all(v in (None, "") for v in values):
+            continue
+        cells = []
+        previous = None
+        for i, value in enumerate(values):
+            cell = {"text": number_text(value) if kind != "text" else (value or "")}
+            if i > 0 and kind != "text":
+                change = change_text(previous, value)
+                if change is not None:
+                    cell["change"] = change
+                    cell["direction"] = (
+                        "up" if value > previous else "down" if value < previous else "same"
+                    )
+            elif i > 0 and kind == "text" and value != previous and previous is not None:
+                cell["changed"] = True
+            cells.append(cell)
+            previous = value
+        rows.append({"label": label, "column": column, "kind": kind, "cells": cells})
+    return rows
+
+
+def _when(value: Any) -> datetime | None:
+    if not value:
+        return None
+    text = str(value).strip().replace("Z", "+00:00")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            moment = datetime.fromisoformat(text[:10])
+        except ValueError:
+            return None
+    # The chart only needs an order and a spacing; wall-clock time is enough.
+    return moment.replace(tzinfo=None)
+
+
+def charts(notes: list[dict], offers: list[dict]) -> list[dict]:
+    """Per topic with amounts, the points asked and offered over time, laid out
+    for an SVG drawn by the template (coordinates in a fixed viewBox)."""
+    series: dict[str, dict[str, list[tuple[datetime, float, str]]]] = {}
+    for note in notes:
+        moment = _when(note["at"])
+        if moment is None:
+            continue
+        for side in ("asked", "offered"):
+            amount = note.get(f"amount_{side}")
+            if isinstance(amount, (int, float)):
+                label = f"{note['kind']} {number_text(amount)} ({note['at']})"
+                series.setdefault(note["topic"], {"asked": [], "offered": []})[side].append(
+                    (moment, float(amount), label)
+                )
+    for offer in offers:
+        moment = _when(offer.get("received_on"))
+        if moment is None:
+            continue
+        for topic, column in TOPIC_COLUMNS.items():
+            amount = offer.get(column)
+            if isinstance(amount, (int, float)) and topic in series:
+                label = f"revision {offer['revision']}: {number_text(amount)} ({offer['received_on']})"
+                series[topic]["offered"].append((moment, float(amount), label))
+    result = []
+    for topic in sorted(series, key=lambda t: (t != "base", t)):
+        points = series[topic]["asked"] + series[topic]["offered"]
+        if not points:
+            continue
+        result.append(_layout(topic, series[topic]))
+    return result
+
+
+def _layout(topic: str, sides: dict[str, list[tuple[datetime, float, str]]]) -> dict:
+    everything = sides["asked"] + sides["offered"]
+    times = [p[0] for p in everything]
+    amounts = [p[1] for p in everything]
+    t0, t1 = min(times), max(times)
+    low, high = min(amounts), max(amounts)
+    if high == low:
+        low, high = low * 0.9, high * 1.1 or 1.0
+    else:
+        margin = (high - low) * 0.1
+        low, high = max(0.0, low - margin), high + margin
+    left, right = CHART_PAD["left"], CHART_WIDTH - CHART_PAD["right"]
+    top, bottom = CHART_PAD["top"], CHART_HEIGHT - CHART_PAD["bottom"]
+    span = (t1 - t0).total_seconds()
+
+    def x(moment: datetime) -> float:
+        if span == 0:
+            return round((left + right) / 2, 1)
+        return round(left + (right - left) * (moment - t0).total_seconds() / span, 1)
+
+    def y(amount: float) -> float:
+        return round(bottom - (bottom - top) * (amount - low) / (high - low), 1)
+
+    lines = {}
+    for side, points in sides.items():
+        ordered = sorted(points, key=lambda p: p[0])
+        lines[side] = {
+            "points": [{"x": x(t), "y": y(a), "label": label} for t, a, label in ordered],
+            "path": " ".join(f"{x(t)},{y(a)}" for t, a, _ in ordered),
+        }
+    ticks = [
+        {"y": y(value), "text": number_text(round(value))}
+        for value in (low, (low + high) / 2, high)
+    ]
+    return {
+        "topic": topic,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": left,
+        "right": right,
+        "top": top,
+        "bottom": bottom,
+        "lines": lines,
+        "ticks": ticks,
+        "start": t0.date().isoformat(),
+        "end": t1.date().isoformat(),
+    }
+
+
+async def deadline_items(
+    datasette: "Datasette", db: "Database", company: str | None = None, role: str | None = None
+) -> tuple[list[dict], str | None]:
+    """Open deadlines (deadlines.py), optionally those of one application; with an error text
+    instead of a failure, so a deadline problem never takes a page down."""
+    try:
+        from . import deadlines
+    except ImportError:
+        return [], "The deadline tracker is not available in this version."
+    try:
+        report = await deadlines.collect(datasette, db.name, config.from_datasette(datasette))
+    except Exception as e:  # a bad stored date or a plugin rule must not break this page
+        return [], f"Deadlines could not be read: {e}"
+    items = []
+    for entry in report.entries:
+        item = entry.item
+        if company is not None:
+            if (item.company or "").casefold() != company.casefold():
+                continue
+            if item.role is not None and item.role.casefold() != (role or "").casefold():
+                continue
+        items.append(
+            {
+                "kind": item.kind,
+                "label": item.label or item.kind.replace("_", " "),
+                "title": item.title,
+                "company": item.company,
+                "role": item.role,
+                "status": entry.status,
+                "when": report.when(entry),
+                "words": entry.words,
+                "url": entry.url,
+            }
+        )
+    return items, None
+
+
+async def load(datasette: "Datasette", db: "Database", application_id: int) -> dict | None:
+    """The application's data, or None when there is no such application."""
+    results = await db.execute(
+        """
+        select a.*, c.name as company, c.website as company_website
+        from applications a join companies c on c.id = a.company_id
+        where a.id = ?
+        """,
+        [application_id],
+    )
+    row = results.first()
+    if row is None:
+        return None
+    application = dict(row)
+    interviews = [
+        dict(r)
+        for r in (
+            await db.execute(
+                "select * from interviews where application_id = ? order by round", [application_id]
+            )
+        ).rows
+    ]
+    offers = [
+        dict(r)
+        for r in (
+            await db.execute(
+                "select * from offers where application_id = ? order by revision", [application_id]
+            )
+        ).rows
+    ]
+    notes = [
+        dict(r)
+        for r in (
+            await db.execute(
+                """
+                select n.*, o.revision from negotiation_notes n join offers o on o.id = n.offer_id
+                where o.application_id = ? order by n.at, n.id
+                """,
+                [application_id],
+            )
+        ).rows
+    ]
+    ratings = [
+        dict(r)
+        for r in (
+            await db.execute(
+                "select * from ratings where application_id = ? order by criterion", [application_id]
+            )
+        ).rows
+    ]
+    deadlines, deadline_error = await deadline_items(
+        datasette, db, application["company"], application["role"]
+    )
+    return {
+        "application": application,
+        "interviews": interviews,
+        "offers": offers,
+        "offer_rows": offer_table(offers),
+        "notes": notes,
+        "charts": charts(notes, offers),
+        "ratings": ratings,
+        "deadlines": deadlines,
+        "deadline_error": deadline_error,
+    }

@@ -1,0 +1,202 @@
+"""The job seeker's start page, and the links that lead into the plugin from
+Datasette's own pages (menu, table actions, row pages)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+import markupsafe
+
+from . import config, permissions, queries, schema
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+    from datasette.database import Database
+
+LATEST_NOTES = 8
+NEXT_DEADLINES = 6
+TOP_OFFERS = 3
+
+
+def jobhunt_path(database: str, suffix: str = "") -> str:
+    return f"/-/jobhunt/{database}{suffix}"
+
+
+def application_url(datasette: "Datasette", database: str, application_id) -> str:
+    return datasette.urls.path(jobhunt_path(database, f"/applications/{application_id}"))
+
+
+def query_url(datasette: "Datasette", database: str, name: str, **params) -> str:
+    url = datasette.urls.table(database, name)
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    return url + ("?" + urlencode(params) if params else "")
+
+
+def write_links(datasette: "Datasette", database: str, company=None, role=None) -> list[dict]:
+    """The writable forms, prefilled with an application's company and role when given."""
+    return [
+        {
+            "label": queries.QUERIES[name]["title"],
+            "href": query_url(datasette, database, name, company=company, role=role),
+        }
+        for name in queries.WRITE_QUERIES
+    ]
+
+
+def read_links(datasette: "Datasette", database: str, company=None, role=None) -> list[dict]:
+    return [
+        {
+            "label": queries.QUERIES[name]["title"],
+            "href": query_url(
+                datasette,
+                database,
+                name,
+                **{p: {"company": company, "role": role}[p] for p in queries.QUERIES[name].get("params", [])},
+            ),
+        }
+        for name in queries.READ_QUERIES
+    ]
+
+
+# --- Datasette integration ----------------------------------------------------
+
+
+def menu_links(datasette: "Datasette", actor):
+    async def inner():
+        from .views import jobhunt_databases
+
+        if not await jobhunt_databases(datasette):
+            return []
+        return [{"href": datasette.urls.path("/-/jobhunt"), "label": "Job hunt"}]
+
+    return inner
+
+
+def table_actions(datasette: "Datasette", database: str, table: str):
+    if table != "offers":
+        return None
+
+    async def inner():
+        if not await queries.is_jobhunt_database(datasette, database):
+            return []
+        return [
+            {
+                "href": datasette.urls.path(jobhunt_path(database, "/compare")),
+                "label": "Compare offers",
+            }
+        ]
+
+    return inner
+
+
+def render_cell(row, value, column, table, database, datasette):
+    # On a row page Datasette hands the id cell to plugins (the table page keeps
+    # it as its own row link), so this adds a way from an offer or an
+    # application row to its application page. A query result that merely has
+    # an id column gets table=None and is left alone.
+    if column != "id" or table not in ("applications", "offers") or value is None:
+        return None
+    keys = row.keys() if hasattr(row, "keys") else ()
+    if table == "offers":
+        if "application_id" not in keys:
+            return None
+        application_id = row["application_id"]
+    else:
+        if "company_id" not in keys:
+            return None
+        application_id = value
+    if application_id is None:
+        return None
+
+    async def inner():
+        if not await queries.is_jobhunt_database(datasette, database):
+            return None
+        return markupsafe.Markup(
+            '{} <a class="jobhunt-row-link" href="{}">application page</a>'
+        ).format(value, application_url(datasette, database, application_id))
+
+    return inner
+
+
+# --- the dashboard ------------------------------------------------------------
+
+
+async def pipeline(datasette: "Datasette", db: "Database") -> list[dict]:
+    counts = {
+        r["status"]: r["applications"]
+        for r in (await db.execute("select status, applications from pipeline")).rows
+    }
+    rows = []
+    for status in schema.APPLICATION_STATUSES:
+        rows.append(
+            {
+                "status": status,
+                "label": status.replace("_", " "),
+                "count": counts.get(status, 0),
+                "href": datasette.urls.table(db.name, "applications") + "?" + urlencode({"status": status}),
+            }
+        )
+    return rows
+
+
+async def latest_notes(datasette: "Datasette", db: "Database", limit: int = LATEST_NOTES) -> list[dict]:
+    results = await db.execute(
+        """
+        select id, at, company, role, revision, kind, topic, amount_asked, amount_offered,
+               body, private, application_id
+        from negotiation_timeline order by at desc, id desc limit ?
+        """,
+        [limit],
+    )
+    notes = []
+    for row in results.rows:
+        note = dict(row)
+        note["href"] = application_url(datasette, db.name, note["application_id"])
+        notes.append(note)
+    return notes
+
+
+async def top_offers(datasette: "Datasette", db: "Database", limit: int = TOP_OFFERS) -> dict:
+    """The top of the comparison (compare.py), or the reason it is missing."""
+    try:
+        from .compare import CompareParams, build
+        from .scoring import ScoringError
+    except ImportError:
+        return {"offers": [], "error": "The offer comparison is not available in this version."}
+    try:
+        doc = await build(datasette, db, CompareParams.from_pairs([]))
+    except ScoringError as e:
+        return {"offers": [], "error": str(e)}
+    offers = []
+    for offer in doc["offers"][:limit]:
+        offers.append(
+            {
+                **offer,
+                "href": application_url(datasette, db.name, offer["application_id"]),
+            }
+        )
+    return {"offers": offers, "currency": doc.get("currency"), "close_call": doc.get("close_call"), "error": None}
+
+
+async def next_deadlines(datasette: "Datasette", db: "Database", limit: int = NEXT_DEADLINES) -> dict:
+    from .application import deadline_items
+
+    items, error = await deadline_items(datasette, db)
+    return {"items": items[:limit], "more": max(0, len(items) - limit), "error": error}
+
+
+async def load(datasette: "Datasette", db: "Database", actor) -> dict:
+    return {
+        "pipeline": await pipeline(datasette, db),
+        "deadlines": await next_deadlines(datasette, db),
+        "top": await top_offers(datasette, db),
+        "notes": await latest_notes(datasette, db),
+        "currency": config.from_datasette(datasette).currency,
+        "may_write": permissions.can_write(datasette, actor, db.name),
+        "write_links": write_links(datasette, db.name),
+        "read_links": read_links(datasette, db.name),
+        "compare_url": datasette.urls.path(jobhunt_path(db.name, "/compare")),
+        "deadlines_url": datasette.urls.path(jobhunt_path(db.name, "/deadlines")),
+        "applications_url": datasette.urls.table(db.name, "applications"),
+        "notes_url": datasette.urls.table(db.name, "negotiation_notes"),
+    }
