@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-import yaml
 
 from . import clock, schema
 from .config import Config
@@ -66,13 +65,25 @@ def expand_value(value: Any, now: datetime) -> Any:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def expand(data: Any, now: datetime) -> Any:
-    """A parsed YAML document with every relative date expanded."""
-    if isinstance(data, dict):
-        return {key: expand(value, now) for key, value in data.items()}
-    if isinstance(data, list):
-        return [expand(item, now) for item in data]
-    return expand_value(data, now)
+# Relative dates are written in double quotes ("@today+2"): YAML reserves a
+# leading @, so they can never be plain scalars. Substituting in the text keeps
+# every line where it was, so an error names the sample file's own line.
+_QUOTED = re.compile(r'"(@(?:today|now)[^"\n]*)"')
+
+
+def expand_text(text: str, now: datetime) -> str:
+    """A sample file's text with every quoted relative date expanded."""
+
+    def replace(match: re.Match) -> str:
+        expanded = expand_value(match[1], now)
+        if expanded == match[1]:
+            raise DemoError(
+                f"{match[1]!r}: not a relative date; use @today, @today+2, "
+                "@today-2 14:00, @now or @now-30h"
+            )
+        return f'"{expanded}"'
+
+    return _QUOTED.sub(replace, text)
 
 
 def sample_files() -> list[Path]:
@@ -84,12 +95,16 @@ def _user_tables_with_rows(path: Path) -> list[str]:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
+            tables = conn.execute(
+                "select name, sql from sqlite_master where type = 'table' "
+                "and name not like 'sqlite_%' and name != '_sqlite_migrations'"
+            ).fetchall()
+            # Search indexes keep rows of their own in an otherwise empty file.
+            virtual = [name for name, sql in tables if sql.upper().startswith("CREATE VIRTUAL")]
             names = [
-                row[0]
-                for row in conn.execute(
-                    "select name from sqlite_master where type = 'table' "
-                    "and name not like 'sqlite_%' and name != '_sqlite_migrations'"
-                )
+                name
+                for name, _ in tables
+                if name not in virtual and not any(name.startswith(v + "_") for v in virtual)
             ]
             return [
                 name
@@ -194,9 +209,8 @@ def build(
     with tempfile.TemporaryDirectory(prefix="jobhunt-demo-") as tmp:
         expanded = []
         for source in sample_files():
-            data = expand(yaml.safe_load(source.read_text(encoding="utf-8")), now)
             target = Path(tmp) / source.name
-            target.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+            target.write_text(expand_text(source.read_text(encoding="utf-8"), now), "utf-8")
             expanded.append(target)
         if force:
             _remove(path)
@@ -208,7 +222,8 @@ def build(
                 report = ingest_files(db, expanded, config=config)
             except IngestError as e:
                 # The shipped sample is wrong: a bug, but say it plainly.
-                raise DemoError("the sample data did not ingest: " + "; ".join(e.errors))
+                errors = [error.replace(tmp, str(SAMPLE_DIR)) for error in e.errors]
+                raise DemoError("the sample data did not ingest: " + "; ".join(errors))
             _backfill_history(db, now)
             counts = {
                 table: db[table].count
