@@ -143,7 +143,16 @@ async def compare_page(request, datasette):
 async def _save_profile(request, datasette, db):
     from urllib.parse import urlencode
 
+    import secrets
+
     post = await request.post_vars()
+    if not hasattr(datasette, "allowed"):
+        # asgi-csrf lets a POST without any cookie through (API clients); a
+        # form that writes should not be postable from another site either.
+        token = post.get("csrftoken") or ""
+        cookie = request.cookies.get("ds_csrftoken") or ""
+        if not token or not secrets.compare_digest(token, cookie):
+            raise Forbidden("Missing or stale form token: reload the page and save again")
     name = " ".join((post.get("profile_name") or "").split())
     if not name or len(name) > 80:
         raise BadRequest("Give the profile a name of 1 to 80 characters")

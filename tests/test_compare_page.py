@@ -1,0 +1,310 @@
+"""The comparison through Datasette: compare.json, the page, bad parameters, saving a profile."""
+import html
+import re
+
+import pytest
+import pytest_asyncio
+import sqlite_utils
+from datasette.app import Datasette
+
+from conftest import table_rows
+
+OFFER_KEYS = {
+    "rank", "offer_id", "application_id", "company", "role", "revision", "status",
+    "score", "annual_comp", "first_year_comp", "factors", "missing", "warnings",
+}
+EVIL = "<script>alert('x')</script> Corp"
+
+
+def build_offers(path):
+    """Four applications: three in the compared set, one declined; Acme has two revisions."""
+    db = sqlite_utils.Database(path)
+    db["companies"].insert_all(
+        [
+            {"id": 1, "name": "Acme"},
+            {"id": 2, "name": "Globex"},
+            {"id": 3, "name": EVIL},
+            {"id": 4, "name": "Umbrella"},
+        ]
+    )
+    db["applications"].insert_all(
+        [{"id": i, "company_id": i, "role": "Engineer", "status": "offer"} for i in (1, 2, 3, 4)]
+    )
+    # One insert per row: insert_all would write NULL into the columns a row leaves out.
+    for row in (
+        [
+            {"id": 1, "application_id": 1, "revision": 1, "base_salary": 120_000, "status": "negotiating"},
+            {"id": 2, "application_id": 1, "revision": 2, "base_salary": 150_000, "bonus_target": 15_000,
+             "pto_days": 20, "remote": "onsite", "commute_minutes": 40, "status": "pending"},
+            {"id": 3, "application_id": 2, "currency": "EUR", "base_salary": 110_000, "pto_days": 30,
+             "remote": "hybrid", "commute_minutes": 20, "status": "negotiating"},
+            {"id": 4, "application_id": 3, "base_salary": 130_000, "pto_days": 25, "remote": "remote",
+             "status": "pending"},
+            {"id": 5, "application_id": 4, "base_salary": 200_000, "pto_days": 10, "remote": "onsite",
+             "commute_minutes": 60, "status": "declined"},
+        ]
+    ):
+        db["offers"].insert(row)
+    db["fx_rates"].insert({"currency": "EUR", "per_base": 1.1, "as_of": "2026-01-01"})
+    db["ratings"].insert_all(
+        [
+            {"application_id": 1, "criterion": "growth", "score": 4},
+            {"application_id": 2, "criterion": "growth", "score": 5},
+        ]
+    )
+    return path
+
+
+@pytest.fixture
+def offers_db(db_path):
+    return build_offers(db_path)
+
+
+@pytest_asyncio.fixture
+async def ds(offers_db):
+    datasette = Datasette([str(offers_db)])
+    await datasette.invoke_startup()
+    return datasette
+
+
+def csrf_of(response):
+    """The form's csrftoken and the cookie it pairs with (Datasette 0.65)."""
+    token = re.search(r'name="csrftoken" value="([^"]+)"', response.text).group(1)
+    return token, {"ds_csrftoken": response.cookies.get("ds_csrftoken")}
+
+
+@pytest.mark.asyncio
+async def test_compare_json_shape(ds):
+    response = await ds.client.get("/-/jobhunt/jobs/compare.json")
+    assert response.status_code == 200
+    doc = response.json()
+    assert set(doc) == {
+        "database", "currency", "horizon", "now", "weights", "factors", "offers",
+        "close_call", "flips",
+    }
+    assert doc["database"] == "jobs"
+    assert doc["currency"] == "USD"
+    assert doc["horizon"] == 4
+    names = [f["name"] for f in doc["factors"]]
+    assert names == [
+        "annual_comp", "first_year_comp", "base", "bonus", "equity", "signing", "retirement",
+        "pto", "remote", "commute", "rating:growth",
+    ]
+    assert all(set(f) == {"name", "label", "unit", "higher_is_better"} for f in doc["factors"])
+    assert doc["weights"]["annual_comp"] == 50 and doc["weights"]["rating:growth"] == 10
+    assert doc["weights"]["base"] == 0
+    # The latest revision of Acme (offer 2), Globex and the third; not the declined one.
+    assert sorted(o["offer_id"] for o in doc["offers"]) == [2, 3, 4]
+    for offer in doc["offers"]:
+        assert set(offer) == OFFER_KEYS
+        assert set(offer["factors"]) == set(names)
+        for part in offer["factors"].values():
+            assert set(part) == {"value", "normalized", "weight", "contribution"}
+    assert [o["rank"] for o in doc["offers"]] == [1, 2, 3]
+    by_company = {o["company"]: o for o in doc["offers"]}
+    # Globex: 110,000 EUR × 1.1 = 121,000 USD, full precision
+    assert by_company["Globex"]["annual_comp"] == pytest.approx(121_000)
+    assert by_company["Acme"]["annual_comp"] == 165_000
+    # A remote job with no commute counts 0 minutes: only the rating is missing.
+    assert by_company[EVIL]["missing"] == ["rating:growth"]
+    assert by_company[EVIL]["factors"]["commute"]["value"] == 0
+    scores = [o["score"] for o in doc["offers"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.asyncio
+async def test_status_all_includes_every_offer(ds):
+    doc = (await ds.client.get("/-/jobhunt/jobs/compare.json?status=all")).json()
+    assert sorted(o["offer_id"] for o in doc["offers"]) == [2, 3, 4, 5]
+    assert {o["status"] for o in doc["offers"]} == {"pending", "negotiating", "declined"}
+
+
+@pytest.mark.asyncio
+async def test_query_weights_and_horizon(ds):
+    doc = (await ds.client.get("/-/jobhunt/jobs/compare.json?w.annual_comp=0&w.pto=100&horizon=2")).json()
+    assert doc["horizon"] == 2
+    assert doc["weights"]["pto"] == 100 and doc["weights"]["annual_comp"] == 0
+    # PTO alone (others still weighted): Globex has the most days off
+    assert doc["offers"][0]["company"] == "Globex"
+
+
+@pytest.mark.asyncio
+async def test_page_has_ranking_and_svg_bars(ds):
+    response = await ds.client.get("/-/jobhunt/jobs/compare")
+    assert response.status_code == 200
+    html = response.text
+    doc = (await ds.client.get("/-/jobhunt/jobs/compare.json")).json()
+    rows = re.findall(r'<tr data-offer-id="(\d+)">', html)
+    assert rows == [str(o["offer_id"]) for o in doc["offers"]]
+    assert html.count('<svg class="compare-bar"') == 3
+    assert "<title>Annual comp:" in html
+    assert 'class="compare-legend"' in html
+    # both comp figures, with thousands separators
+    assert "165,000" in html and "121,000" in html
+    assert 'name="w.annual_comp" value="50"' in html
+    assert "Missing: Rating: growth" in html
+    assert "jobhunt-compare.js" in html
+
+
+@pytest.mark.asyncio
+async def test_company_name_is_escaped(ds):
+    html = (await ds.client.get("/-/jobhunt/jobs/compare")).text
+    assert EVIL not in html
+    assert "&lt;script&gt;alert(" in html
+
+
+@pytest.mark.asyncio
+async def test_warning_for_a_currency_without_rate(offers_db):
+    sqlite_utils.Database(offers_db)["offers"].update(4, {"currency": "GBP"})
+    ds = Datasette([str(offers_db)])
+    doc = (await ds.client.get("/-/jobhunt/jobs/compare.json")).json()
+    offer = next(o for o in doc["offers"] if o["offer_id"] == 4)
+    assert offer["annual_comp"] is None
+    assert "annual_comp" in offer["missing"]
+    assert "no exchange rate for GBP" in offer["warnings"][0]
+    html = (await ds.client.get("/-/jobhunt/jobs/compare")).text
+    assert "Warning: no exchange rate for GBP" in html
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("suffix", ["", ".json"])
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ("w.nope=1", "unknown factor 'nope'"),
+        ("w.pto=-1", "weight of pto"),
+        ("w.pto=abc", "weight of pto"),
+        ("w.pto=1001", "weight of pto"),
+        ("horizon=0", "horizon"),
+        ("horizon=abc", "horizon"),
+        ("profile=missing", "unknown profile 'missing'"),
+        ("status=open", "status"),
+    ],
+)
+async def test_bad_parameters_are_400(ds, suffix, query, message):
+    ok = await ds.client.get(f"/-/jobhunt/jobs/compare{suffix}")
+    assert ok.status_code == 200
+    response = await ds.client.get(f"/-/jobhunt/jobs/compare{suffix}?{query}")
+    assert response.status_code == 400
+    text = response.json()["error"] if suffix else html.unescape(response.text)
+    assert message in text
+    if query.startswith("w."):
+        assert "valid factors are: annual_comp, first_year_comp" in text
+
+
+@pytest.mark.asyncio
+async def test_unknown_database_is_404(ds):
+    assert (await ds.client.get("/-/jobhunt/nope/compare.json")).status_code == 404
+
+
+@pytest.mark.asyncio
+async def test_save_as_profile(ds, offers_db):
+    page = await ds.client.get("/-/jobhunt/jobs/compare")
+    assert 'class="compare-save"' in page.text
+    token, cookies = csrf_of(page)
+    response = await ds.client.post(
+        "/-/jobhunt/jobs/compare",
+        data={"csrftoken": token, "profile_name": "family first", "w.pto": "100", "w.annual_comp": "5"},
+        cookies=cookies,
+    )
+    assert response.status_code == 302
+    assert response.headers["location"] == "/-/jobhunt/jobs/compare?profile=family+first"
+    saved = {r["factor"]: r["weight"] for r in table_rows(offers_db, "weight_profiles")}
+    assert saved["pto"] == 100 and saved["annual_comp"] == 5 and saved["rating:growth"] == 10
+    # The profile now drives the comparison; the page selects it and confirms.
+    doc = (await ds.client.get("/-/jobhunt/jobs/compare.json?profile=family+first")).json()
+    assert doc["weights"]["pto"] == 100
+    follow = await ds.client.get(
+        response.headers["location"], cookies={**cookies, **dict(response.cookies)}
+    )
+    assert '<option value="family first" selected>' in follow.text
+    assert "Saved the weights as profile" in follow.text
+    # Saving again under the same name replaces the weights, it does not duplicate rows.
+    await ds.client.post(
+        "/-/jobhunt/jobs/compare",
+        data={"csrftoken": token, "profile_name": "family first", "w.pto": "50"},
+        cookies=cookies,
+    )
+    rows = table_rows(offers_db, "weight_profiles")
+    assert len(rows) == len(doc["weights"])
+    assert {r["factor"]: r["weight"] for r in rows}["pto"] == 50
+
+
+@pytest.mark.asyncio
+async def test_save_rejects_bad_weights(ds, offers_db):
+    page = await ds.client.get("/-/jobhunt/jobs/compare")
+    token, cookies = csrf_of(page)
+    response = await ds.client.post(
+        "/-/jobhunt/jobs/compare",
+        data={"csrftoken": token, "profile_name": "x", "w.pto": "5000"},
+        cookies=cookies,
+    )
+    assert response.status_code == 400
+    assert table_rows(offers_db, "weight_profiles") == []
+
+
+@pytest.mark.asyncio
+async def test_save_needs_csrf(ds, offers_db):
+    page = await ds.client.get("/-/jobhunt/jobs/compare")
+    assert page.status_code == 200 and 'class="compare-save"' in page.text
+    token, cookies = csrf_of(page)
+    # With the page's cookie but not its token, and with no cookie at all.
+    for kwargs in ({"cookies": cookies}, {}):
+        response = await ds.client.post(
+            "/-/jobhunt/jobs/compare", data={"profile_name": "x", "w.pto": "1"}, **kwargs
+        )
+        assert response.status_code == 403
+    # A token that does not match the cookie.
+    response = await ds.client.post(
+        "/-/jobhunt/jobs/compare",
+        data={"csrftoken": token + "x", "profile_name": "x", "w.pto": "1"},
+        cookies=cookies,
+    )
+    assert response.status_code == 403
+    assert table_rows(offers_db, "weight_profiles") == []
+
+
+def signed_csrf(ds):
+    """A valid token for an instance, the way asgi-csrf signs it (Datasette 0.65)."""
+    token = ds.sign("a-test-token", "csrftoken")
+    return token, {"ds_csrftoken": token}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("actor,allowed", [("alice", True), ("bob", False), (None, False)])
+async def test_only_writers_may_save(offers_db, actor, allowed):
+    ds = Datasette(
+        [str(offers_db)],
+        metadata={"plugins": {"datasette-jobhunt": {"writers": ["alice"]}}},
+    )
+    await ds.invoke_startup()
+    cookies = {"ds_actor": ds.sign({"a": {"id": actor}}, "actor")} if actor else {}
+    page = await ds.client.get("/-/jobhunt/jobs/compare", cookies=cookies)
+    assert page.status_code == 200
+    assert ('class="compare-save"' in page.text) is allowed
+    token, csrf_cookies = signed_csrf(ds)
+    response = await ds.client.post(
+        "/-/jobhunt/jobs/compare",
+        data={"csrftoken": token, "profile_name": "mine", "w.pto": "3"},
+        cookies={**cookies, **csrf_cookies},
+    )
+    assert response.status_code == (302 if allowed else 403)
+    assert bool(table_rows(offers_db, "weight_profiles")) is allowed
+
+
+@pytest.mark.asyncio
+async def test_immutable_database_has_no_save(offers_db):
+    ds = Datasette(immutables=[str(offers_db)])
+    await ds.invoke_startup()
+    page = await ds.client.get("/-/jobhunt/jobs/compare")
+    assert page.status_code == 200
+    assert 'class="compare-save"' not in page.text
+    assert "csrftoken" not in page.text
+    token, cookies = signed_csrf(ds)
+    response = await ds.client.post(
+        "/-/jobhunt/jobs/compare",
+        data={"csrftoken": token, "profile_name": "x", "w.pto": "1"},
+        cookies=cookies,
+    )
+    assert response.status_code == 403
+    assert table_rows(offers_db, "weight_profiles") == []
