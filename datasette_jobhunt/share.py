@@ -45,11 +45,24 @@ class ShareError(ValueError):
     """A mistake in what was asked for, said in one line."""
 
 
+@dataclass(frozen=True)
+class Removed:
+    """One thing left out; the count is for the job seeker, never for the mentor."""
+
+    what: str
+    count: int | None = None
+
+    def __str__(self) -> str:
+        if self.count is None:
+            return self.what
+        return f"{self.what} ({self.count} row{'' if self.count == 1 else 's'})"
+
+
 @dataclass
 class ShareResult:
     db_path: Path
     metadata_path: Path
-    left_out: list[str] = field(default_factory=list)
+    left_out: list[Removed] = field(default_factory=list)
     anonymized: bool = False
     password: bool = False
 
@@ -387,23 +400,23 @@ def _redact(
     # A copy of an older file gets the current tables and views, so the
     # plugin's pages work on it.
     schema.init(db)
-    report: list[str] = []
+    report: list[Removed] = []
     layout = _layout(work)
     with work:
         for table in left_out_tables:
             count = work.execute(f"delete from [{table}]").rowcount
-            report.append(f"{table} ({_rows(count)})")
+            report.append(Removed(table, count))
         notes = "negotiation_notes"
         if notes not in left_out_tables and any(
             c["name"] == "private" for c in layout.columns.get(notes, [])
         ):
             count = work.execute(f"delete from [{notes}] where private = 1").rowcount
-            report.append(f"private negotiation notes ({_rows(count)})")
+            report.append(Removed("private negotiation notes", count))
         for table, columns in null_columns.items():
             work.execute(
                 f"update [{table}] set " + ", ".join(f"[{c}] = null" for c in columns)
             )
-            report.extend(f"{table}.{c}" for c in columns)
+            report.extend(Removed(f"{table}.{c}") for c in columns)
         if anonymize:
             report.extend(_anonymize(work, layout, left_out_tables))
     _rebuild_search(work, layout)
@@ -411,11 +424,7 @@ def _redact(
     return report
 
 
-def _rows(count: int) -> str:
-    return f"{count} row" + ("" if count == 1 else "s")
-
-
-def _anonymize(work: sqlite3.Connection, layout: _Layout, left_out: list[str]) -> list[str]:
+def _anonymize(work: sqlite3.Connection, layout: _Layout, left_out: list[str]) -> list[Removed]:
     companies = work.execute("select id, name, website from companies order by id").fetchall()
     anonymizer = Anonymizer(companies)
     report = []
@@ -425,7 +434,7 @@ def _anonymize(work: sqlite3.Connection, layout: _Layout, left_out: list[str]) -
         for column in columns:
             if column in present and table not in left_out:
                 work.execute(f"update [{table}] set [{column}] = null")
-                report.append(f"{table}.{column}")
+                report.append(Removed(f"{table}.{column}"))
     # Names are unique ignoring case: park them before relabelling so a real
     # company already called "Company B" cannot collide.
     work.execute("update companies set name = '-' || id")
@@ -444,8 +453,8 @@ def _anonymize(work: sqlite3.Connection, layout: _Layout, left_out: list[str]) -
     ).fetchall():
         if anonymizer.mentions(sql):
             work.execute(f"drop {kind} [{name}]")
-            report.append(f"{kind} {name} (it names a company)")
-    report.append(f"company names ({len(companies)} replaced by Company A, B, …)")
+            report.append(Removed(f"{kind} {name}, which names a company"))
+    report.append(Removed("real company names (now Company A, B, …)"))
     return report
 
 
@@ -537,9 +546,11 @@ def mentor_metadata(result: ShareResult, cfg: Config, password_hash: str | None)
     stem = result.db_path.stem
     shared_on = clock.now(cfg.tz).date().isoformat()
     kind = "anonymized, read-only copy" if result.anonymized else "read-only copy"
+    left_out = "; ".join(r.what for r in result.left_out) or "nothing"
+    article = "An" if result.anonymized else "A"
     description = (
-        f"A {kind} of a job search, shared for advice on {shared_on}. "
-        "Left out: " + ("; ".join(result.left_out) or "nothing") + "."
+        f"{article} {kind} of a job search, shared for advice on {shared_on}. "
+        f"Left out: {left_out}."
     )
     settings: dict = {"currency": cfg.currency}
     if cfg.timezone:

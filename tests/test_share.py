@@ -176,6 +176,10 @@ def test_default_share_leaves_out_contacts_and_private_notes(marked, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["jobs.db", "metadata.yml"]
     assert data[18:20] == b"\x01\x01"
     assert "Left out: contacts (3 rows); private negotiation notes (3 rows)" in result.output
+    # The mentor learns what kind of thing is missing, not how much of it.
+    description = yaml.safe_load((out / "metadata.yml").read_text())["description"]
+    assert description.startswith("A read-only copy of a job search, shared for advice on ")
+    assert "Left out: contacts; private negotiation notes." in description
 
     copy = sqlite_utils.Database(target)
     assert copy["contacts"].count == 0
