@@ -449,7 +449,7 @@ def share(db_path, out_dir, anonymize, include, password, force, metadata_path):
         raise click.ClickException(str(e))
     kind = "anonymized, read-only copy" if result.anonymized else "read-only copy"
     click.echo(f"Wrote {result.db_path} ({kind}) and {result.metadata_path}")
-    click.echo("Left out: " + ("; ".join(result.left_out) or "nothing"))
+    click.echo("Left out: " + ("; ".join(map(str, result.left_out)) or "nothing"))
     click.echo("Look at it, then serve it read-only:")
     click.echo("    " + share_module.command_line(result.serve_command))
     click.echo("or publish it to Google Cloud Run:")
