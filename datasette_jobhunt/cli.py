@@ -269,8 +269,10 @@ def compare_command(db_path, weights, profile, horizon, include_all, as_json, me
         click.echo(json.dumps(doc, indent=2))
         return
     if not doc["offers"]:
-        scope = "" if include_all else " pending, negotiating or accepted (try --all)"
-        click.echo(f"{db_path}: no{scope} offers to compare")
+        if include_all:
+            click.echo(f"{db_path}: no offers to compare")
+        else:
+            click.echo(f"{db_path}: no pending, negotiating or accepted offers to compare (try --all)")
         return
     labels = {f["name"]: f["label"] for f in doc["factors"]}
     table = []

@@ -1,0 +1,121 @@
+"""`jobhunt compare`: the same document as compare.json, a readable table, one-line errors."""
+import asyncio
+import json
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+from datasette.app import Datasette
+
+from datasette_jobhunt.cli import cli
+from test_compare_page import EVIL, build_offers
+
+NOW = "2026-12-01T09:00:00+00:00"
+
+
+@pytest.fixture
+def offers_db(db_path, monkeypatch):
+    monkeypatch.setenv("JOBHUNT_NOW", NOW)
+    return build_offers(db_path)
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.mark.parametrize(
+    "cli_args,query",
+    [
+        ((), ""),
+        (("--weight", "pto=30", "-w", "annual_comp=0", "--horizon", "2", "--all"),
+         "w.pto=30&w.annual_comp=0&horizon=2&status=all"),
+    ],
+)
+def test_json_is_the_route_document(offers_db, cli_args, query):
+    result = run("compare", offers_db, "--json", *cli_args)
+    assert result.exit_code == 0, result.output
+    from_cli = json.loads(result.output)
+    ds = Datasette([str(offers_db)])
+    # The command runs its own event loop, so this test is synchronous too.
+    response = asyncio.run(ds.client.get(f"/-/jobhunt/jobs/compare.json?{query}"))
+    assert response.status_code == 200
+    assert from_cli == response.json()
+    assert from_cli["now"] == NOW
+
+
+def test_table(offers_db):
+    result = run("compare", offers_db)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    header = lines[0]
+    for column in ("Company", "Score", "Annual (USD, 4y)", "First year (USD)", "Top contributions"):
+        assert column in header
+    ranked = [line for line in lines[2:5]]
+    companies = ["Acme", "Globex", EVIL]
+    order = sorted(companies, key=lambda c: next(i for i, l in enumerate(ranked) if c in l))
+    doc = json.loads(run("compare", offers_db, "--json").output)
+    assert order == [o["company"] for o in doc["offers"]]
+    assert "165,000" in result.output and "121,000" in result.output
+    assert "Annual comp" in ranked[0]
+    assert "Weights: Annual comp 50, Paid time off 10" in result.output
+    assert "missing Rating: growth" in result.output
+
+
+def test_metadata_config_weights_and_currency(offers_db, tmp_path):
+    metadata = tmp_path / "metadata.yml"
+    metadata.write_text(
+        "plugins:\n  datasette-jobhunt:\n    currency: EUR\n    weights:\n      pto: 200\n"
+    )
+    doc = json.loads(run("compare", offers_db, "--json", "-m", metadata).output)
+    assert doc["currency"] == "EUR"
+    assert doc["weights"]["pto"] == 200
+    # Globex is in EUR now, the base: 110,000 as is; the USD offers have no rate.
+    globex = next(o for o in doc["offers"] if o["company"] == "Globex")
+    assert globex["annual_comp"] == 110_000
+    assert doc["offers"][0]["company"] == "Globex"  # most days off, and pto dominates
+
+
+def test_profile(offers_db):
+    sqlite_utils.Database(offers_db)["weight_profiles"].insert_all(
+        [{"profile": "rest", "factor": "pto", "weight": 300}]
+    )
+    doc = json.loads(run("compare", offers_db, "--json", "--profile", "rest").output)
+    assert doc["weights"]["pto"] == 300
+    # the command line beats the profile
+    doc = json.loads(run("compare", offers_db, "--json", "--profile", "rest", "-w", "pto=1").output)
+    assert doc["weights"]["pto"] == 1
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (("--weight", "nope=1"), "unknown factor 'nope'; valid factors are: annual_comp"),
+        (("--weight", "pto=abc"), "weight of pto must be a number"),
+        (("--weight", "pto=1001"), "weight of pto must be from 0 to 1000"),
+        (("--weight", "pto"), "write FACTOR=N"),
+        (("--horizon", "0"), "horizon must be a number of years"),
+        (("--horizon", "51"), "horizon must be a number of years"),
+        (("--profile", "missing"), "unknown profile 'missing'; no profile is saved yet"),
+    ],
+)
+def test_errors_are_one_line(offers_db, args, message):
+    assert run("compare", offers_db).exit_code == 0
+    result = run("compare", offers_db, *args)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_not_a_jobhunt_database(tmp_path):
+    other = tmp_path / "other.db"
+    sqlite_utils.Database(other)["things"].insert({"id": 1})
+    result = run("compare", other)
+    assert result.exit_code == 1
+    assert "not a job-hunt database" in result.output
+
+
+def test_no_offers(db_path):
+    result = run("compare", db_path)
+    assert result.exit_code == 0
+    assert "no pending, negotiating or accepted offers to compare (try --all)" in result.output
