@@ -1,0 +1,53 @@
+"""The deadlines page in Chromium, at a phone's width and a desktop's, with JavaScript off."""
+import pytest
+
+from conftest import screenshot
+from test_deadlines import NOW, ZONE, build, interview, offer
+
+
+@pytest.fixture
+def server(tmp_path, datasette_server):
+    path = build(
+        tmp_path / "jobs.db",
+        contacts=[{"id": 1, "company_id": 1, "name": "Dana Whitfield", "kind": "recruiter",
+                   "first_contacted_at": "2026-06-15T08:00:00"}],
+        interviews=[
+            {**interview(1, "2026-06-14T10:00:00"), "format": "video"},
+            {**interview(2, "2026-06-18T15:00:00"), "stage": "panel", "format": "in_person"},
+        ],
+        offers=[offer(1, "2026-06-19")],
+        applications=[
+            {"id": 1, "follow_up_on": "2026-06-26"},
+            {"id": 2, "status": "rejected", "rejected_on": "2026-06-12"},
+        ],
+    )
+    metadata = tmp_path / "metadata.yml"
+    metadata.write_text(f"plugins:\n  datasette-jobhunt:\n    timezone: {ZONE}\n")
+    return datasette_server(path, "-m", metadata, env={"JOBHUNT_NOW": NOW})
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width, name", [(390, "deadlines-narrow"), (1280, "deadlines-wide")])
+def test_deadlines_page(browser, server, width, name):
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    response = page.goto(server.url + "/-/jobhunt/jobs/deadlines")
+    assert response.status == 200
+    items = page.locator("ol.deadline-list > li")
+    assert items.count() == 6
+    assert items.first.locator(".badge").inner_text() == "Overdue"
+    assert items.first.locator(".deadline-left").inner_text() == "overdue by 12 h"
+    assert items.nth(2).locator(".badge").inner_text() == "Due soon"
+    # Nothing is wider than the window.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, name)
+    # The window form works by GET without JavaScript.
+    page.fill("#deadlines-within", "2")
+    page.click(".deadlines-window button")
+    assert "within=2" in page.url
+    assert page.locator("ol.deadline-list > li").count() == 3
+    # Each item links to its row.
+    page.click("text=Send a thank-you note for round 1")
+    assert page.url == server.url + "/jobs/interviews/1"
+    assert page.locator("h1").inner_text().startswith("interviews")
+    context.close()
