@@ -664,11 +664,22 @@ def _stream_rows(path: Path, fmt: str, unit: _Unit, errors: _Errors, progress: _
                         continue
                     yield line, dict(zip(columns, cells))
         except UnicodeDecodeError as e:
-            errors.add(unit.file_index, unit.file, line + 1, None, _decode_problem(e))
+            # The decoder works on chunks, so its position says little: find the line.
+            errors.add(unit.file_index, unit.file, _first_bad_line(path), None, _decode_problem(e))
         except csv.Error as e:
             errors.add(unit.file_index, unit.file, line + 1, None, f"not valid CSV: {e}")
         finally:
             progress.advance(path.stat().st_size - reported)
+
+
+def _first_bad_line(path: Path) -> int | None:
+    with open(path, "rb") as f:
+        for number, line in enumerate(f, 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return None
 
 
 def _check_header(header: list[str], unit: _Unit, errors: _Errors) -> bool:
@@ -803,6 +814,7 @@ class _Ingest:
                 unknown_reported: set[str]) -> _Pending | None:
         ok = True
         values: dict[str, Any] = {}
+        bad: set[str] = set()
         for column, value in raw.items():
             parse = spec.columns.get(column)
             if parse is None:
@@ -820,16 +832,18 @@ class _Ingest:
                 values[column] = parse(value)
             except NormalizeError as e:
                 self.error(unit, line, column, str(e))
+                bad.add(column)
                 ok = False
         parent = []
         for column in spec.parent_keys:
             value = values.pop(column, None)
-            if value is None and not (spec.name == "negotiation_notes" and column == "revision"):
+            optional = spec.name == "negotiation_notes" and column == "revision"
+            if value is None and not optional and column not in bad:
                 self.missing_key(spec, unit, line, column)
                 ok = False
             parent.append(value)
         for column in spec.keys:
-            if values.get(column) is None:
+            if values.get(column) is None and column not in bad:
                 self.missing_key(spec, unit, line, column)
                 ok = False
         money = {}
@@ -882,7 +896,11 @@ class _Ingest:
     # -- parents ---------------------------------------------------------------
 
     def company_ids(self, names: list[str], create: bool) -> None:
-        wanted = {_fold(n): n for n in names if _fold(n) not in self.companies}
+        wanted: dict[str, str] = {}
+        for name in names:
+            # The first spelling in the file is the one a new company gets.
+            if _fold(name) not in self.companies:
+                wanted.setdefault(_fold(name), name)
         if not wanted:
             return
         if len(self.companies) > CACHE_LIMIT:
@@ -906,7 +924,7 @@ class _Ingest:
         for company, role in keys:
             company_id = self.companies.get(_fold(company))
             if company_id is not None and (company_id, _fold(role)) not in self.applications:
-                wanted[(company_id, _fold(role))] = (company_id, role)
+                wanted.setdefault((company_id, _fold(role)), (company_id, role))
         if not wanted:
             return
         if len(self.applications) > CACHE_LIMIT:
@@ -947,7 +965,7 @@ class _Ingest:
             self.company_ids([p.parent[0] for p in batch], create=True)
             return [(p, self.companies[_fold(p.parent[0])], None) for p in batch]
         create = spec.parent == "application"
-        self.application_ids(list({(p.parent[0], p.parent[1]) for p in batch}), create)
+        self.application_ids(list(dict.fromkeys((p.parent[0], p.parent[1]) for p in batch)), create)
         if create:
             return [(p, self.application_id(p.parent[0], p.parent[1]), None) for p in batch]
         # Notes hang off an offer revision; without a revision, the latest one.
