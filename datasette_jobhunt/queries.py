@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from . import config, permissions, schema
+from . import config, schema
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -397,14 +397,15 @@ async def is_jobhunt_database(datasette: "Datasette", database: str) -> bool:
 
 
 async def canned_queries_for(datasette: "Datasette", database: str, actor) -> dict:
-    """The queries this actor gets for this database (0.65's canned_queries hook)."""
+    """The queries of a job-hunt database (0.65's canned_queries hook): the
+    writable ones only on a mutable file, closed to all but `writers` when set."""
     if not await is_jobhunt_database(datasette, database):
         return {}
     writers = config.from_datasette(datasette).writers
-    may_write = permissions.can_write(datasette, actor, database)
+    mutable = datasette.databases[database].is_mutable
     result = {}
     for name, query in QUERIES.items():
-        if query.get("write") and not may_write:
+        if query.get("write") and not mutable:
             continue
         definition = {k: v for k, v in query.items() if k not in ("write", "redirect")}
         if query.get("write"):
@@ -414,8 +415,10 @@ async def canned_queries_for(datasette: "Datasette", database: str, actor) -> di
                 just_written_path(database, query["redirect"])
             )
             if writers is not None:
-                # The hook already leaves these out for other actors; the allow
-                # block keeps them closed if a query is reached another way.
+                # Returned for every actor with an allow block rather than left
+                # out for non-writers: Datasette 0.65 asks this hook again with
+                # actor=None to decide whether a query is private, and a query
+                # missing from that answer is an AssertionError (a 500).
                 definition["allow"] = {"id": list(writers)}
         result[name] = definition
     return result
