@@ -290,7 +290,7 @@ async def test_datasette_serves_the_demo_with_descriptions(demo_db):
     offers = await ds.client.get("/jobs/offers")
     assert offers.status_code == 200
     assert "Every revision of every offer" in offers.text
-    assert "Annual base salary." in offers.text
+    assert "Value of the equity grant over the whole vesting period." in offers.text
     data = await ds.client.get("/jobs/offers.json?_shape=array&_size=max")
     assert len(data.json()) == 5
     index = await ds.client.get("/")
