@@ -403,6 +403,7 @@ def _redact(
     report: list[Removed] = []
     layout = _layout(work)
     with work:
+        hide_contacts = _contact_scrubber(work, layout) if "contacts" in left_out_tables else None
         for table in left_out_tables:
             count = work.execute(f"delete from [{table}]").rowcount
             report.append(Removed(table, count))
@@ -417,6 +418,11 @@ def _redact(
                 f"update [{table}] set " + ", ".join(f"[{c}] = null" for c in columns)
             )
             report.extend(Removed(f"{table}.{c}") for c in columns)
+        if hide_contacts is not None:
+            # Notes name the recruiter whose contact row is left out: their full
+            # name, e-mail address and phone number go from the kept text too.
+            for table in _text_tables(layout, left_out_tables):
+                _scrub_table(work, table, hide_contacts)
         if anonymize:
             report.extend(_anonymize(work, layout, left_out_tables))
     _rebuild_search(work, layout)
@@ -442,10 +448,7 @@ def _anonymize(work: sqlite3.Connection, layout: _Layout, left_out: list[str]) -
         "update companies set name = ? where id = ?",
         [(label, company_id) for company_id, label in anonymizer.labels.items()],
     )
-    searchable = [t for t in layout.tables if t not in left_out]
-    # A virtual table that keeps its own text (no content=) is scrubbed like a table.
-    searchable += [v for v, sql in layout.virtual.items() if _external_content(sql) is None]
-    for table in searchable:
+    for table in _text_tables(layout, left_out):
         _scrub_table(work, table, anonymizer)
     # Views, triggers and indexes whose SQL names a company would show it in the schema.
     for kind, name, sql in work.execute(
@@ -456,6 +459,44 @@ def _anonymize(work: sqlite3.Connection, layout: _Layout, left_out: list[str]) -
             report.append(Removed(f"{kind} {name}, which names a company"))
     report.append(Removed("real company names (now Company A, B, …)"))
     return report
+
+
+CONTACT_WORDS = {
+    "recruiter": "the recruiter",
+    "hiring_manager": "the hiring manager",
+    "interviewer": "the interviewer",
+    "referral": "the referral",
+}
+
+
+def _contact_scrubber(work: sqlite3.Connection, layout: _Layout) -> Callable[[str], str] | None:
+    present = {c["name"] for c in layout.columns.get("contacts", [])}
+    if not {"name", "kind", "email", "phone"} <= present:
+        return None
+    replacements: dict[str, str] = {}
+    for name, kind, email, phone in work.execute("select name, kind, email, phone from contacts"):
+        # Only whole names of some length: a first name alone is too common a word.
+        if name and len(name.strip()) >= 4 and " " in name.strip():
+            replacements[name.strip().casefold()] = CONTACT_WORDS.get(kind, "a contact")
+        if email and "@" in email:
+            replacements[email.strip().casefold()] = "(e-mail left out)"
+        if phone and sum(ch.isdigit() for ch in phone) >= 5:
+            replacements[phone.strip().casefold()] = "(phone left out)"
+    if not replacements:
+        return None
+    ordered = sorted(replacements, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(r) for r in ordered) + r")(?!\w)", re.IGNORECASE
+    )
+    return lambda text: pattern.sub(
+        lambda m: replacements.get(m.group(0).casefold(), "(left out)"), text
+    )
+
+
+def _text_tables(layout: _Layout, left_out: list[str]) -> list[str]:
+    tables = [t for t in layout.tables if t not in left_out]
+    # A virtual table that keeps its own text (no content=) is scrubbed like a table.
+    return tables + [v for v, sql in layout.virtual.items() if _external_content(sql) is None]
 
 
 def _scrub_table(work: sqlite3.Connection, table: str, replace: Callable[[str], str]) -> None:

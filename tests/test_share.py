@@ -82,6 +82,9 @@ def build_marked(path: Path) -> sqlite_utils.Database:
     )
     db["interviews"].update(3, {"notes": "zentrix labs panel, ask Zentrix about jobs.zentrix.dev"})
     db["weight_profiles"].update(1, {"profile": "acme-first"})
+    # A recruiter's details inside a note kept for the mentor.
+    db["contacts"].update(2, {"email": "d.reyes@mail.example", "phone": "+1 (555) 010-0200"})
+    db["offers"].update(3, {"notes": "Call Recruiter 2 at +1 (555) 010-0200 or D.Reyes@mail.example"})
     db.conn.close()
     return db
 
@@ -176,6 +179,8 @@ def test_default_share_leaves_out_contacts_and_private_notes(marked, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["jobs.db", "metadata.yml"]
     assert data[18:20] == b"\x01\x01"
     assert "Left out: contacts (3 rows); private negotiation notes (3 rows)" in result.output
+    for detail in (b"Recruiter 2", b"d.reyes@mail", b"010-0200"):
+        assert detail not in data
     # The mentor learns what kind of thing is missing, not how much of it.
     description = yaml.safe_load((out / "metadata.yml").read_text())["description"]
     assert description.startswith("A read-only copy of a job search, shared for advice on ")
@@ -183,6 +188,7 @@ def test_default_share_leaves_out_contacts_and_private_notes(marked, tmp_path):
 
     copy = sqlite_utils.Database(target)
     assert copy["contacts"].count == 0
+    assert copy["offers"].get(3)["notes"] == "Call the recruiter at (phone left out) or (e-mail left out)"
     assert [r["id"] for r in copy["negotiation_notes"].rows] == [1, 2, 3]
     # The search index was rebuilt from the kept rows and still works.
     assert list(copy["negotiation_notes"].search(f"{KEPT_WORD}2"))
