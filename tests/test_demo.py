@@ -1,5 +1,6 @@
 """`jobhunt demo`: the stories of the shipped sample, and metadata.yml describing them."""
 import json
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -314,3 +315,47 @@ async def test_descriptions_apply_whatever_the_file_is_called(tmp_path):
     unrelated = await ds.client.get("/recipes/offers")
     assert unrelated.status_code == 200
     assert "Every revision of every offer" not in unrelated.text
+
+
+# --- README ------------------------------------------------------------------
+
+
+def readme_files():
+    """The example files of the README's ingest section, by name."""
+    text = (ROOT / "README.md").read_text()
+    found = re.findall(r"^`([\w.]+)`[^\n]*:\n\n```\w+\n(.*?)^```", text, re.S | re.M)
+    return dict(found)
+
+
+def test_readme_has_an_example_of_each_format():
+    names = readme_files()
+    assert {Path(n).suffix for n in names} == {".csv", ".tsv", ".json", ".jsonl", ".yml"}
+    assert "\t" in names["interviews.tsv"]
+
+
+def test_readme_ingest_examples_work_as_described(db_path, tmp_path):
+    paths = []
+    for name, body in readme_files().items():
+        path = tmp_path / name
+        path.write_text(body)
+        paths.append(str(path))
+    first = CliRunner().invoke(cli, ["ingest", str(db_path), *paths])
+    assert first.exit_code == 0, first.output
+    again = CliRunner().invoke(cli, ["ingest", str(db_path), *paths])
+    assert again.exit_code == 0, again.output
+    assert " 0 inserted, 0 updated" in again.output and "1 inserted" not in again.output
+    (offer,) = rows(
+        db_path,
+        "select base_salary, bonus_target, signing_bonus, remote, decision_deadline "
+        "from latest_offers where company = 'Northwind Analytics'",
+    )
+    assert offer == {
+        "base_salary": 185000,
+        "bonus_target": 27750,
+        "signing_bonus": 20000,
+        "remote": "hybrid",
+        "decision_deadline": "2026-12-01",
+    }
+    formats = [r["format"] for r in rows(db_path, "select format from interviews order by round")]
+    assert formats == ["phone", "in_person"]
+    assert len(rows(db_path, "select id from negotiation_notes")) == 2
