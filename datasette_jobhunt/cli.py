@@ -457,4 +457,7 @@ def share(db_path, out_dir, anonymize, include, password, force, metadata_path):
     click.echo("or publish it to Google Cloud Run:")
     click.echo("    " + share_module.command_line(result.publish_command))
     if result.password:
-        click.echo(f"Your mentor signs in at /-/login as '{share_module.MENTOR}' with the password you chose.")
+        click.echo(
+            f"Your mentor signs in at /-/login as '{share_module.MENTOR}' with the password you chose; "
+            "serving it yourself needs datasette-auth-passwords (pip install datasette-auth-passwords)."
+        )

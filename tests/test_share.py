@@ -423,6 +423,7 @@ def _check_password_share(out: Path, output: str):
     publish = printed_commands(output)["publish"]
     installs = [publish[i + 1] for i, a in enumerate(publish) if a == "--install"]
     assert installs == ["datasette-jobhunt", "datasette-auth-passwords"]
+    assert "signs in at /-/login as 'mentor'" in output
 
 
 def test_password_on_command_line_warns(marked, tmp_path):
@@ -458,3 +459,16 @@ def test_empty_password_refused(marked, tmp_path):
 @pytest.mark.parametrize("stem,service", [("jobs", "jobs-mentor"), ("My Jobs 2026", "my-jobs-2026-mentor"), ("2026", "jobhunt-2026-mentor")])
 def test_service_name(stem, service):
     assert share.service_name(stem) == service
+
+
+def test_statistics_are_rebuilt_from_the_copy(marked, tmp_path):
+    source = sqlite_utils.Database(marked)
+    source.execute("analyze")
+    source.conn.commit()
+    source.conn.close()
+    shared_ok(marked, "--out", tmp_path / "out")
+    copy = sqlite_utils.Database(tmp_path / "out" / "jobs.db")
+    stats = {r["idx"]: r["stat"] for r in copy.query("select * from sqlite_stat1")}
+    # The left-out contacts leave no statistics behind; the kept tables have fresh ones.
+    assert "idx_contacts_company_id" not in stats
+    assert stats["idx_offers_application_id"].startswith("3 ")
