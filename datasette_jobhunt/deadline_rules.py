@@ -6,7 +6,7 @@ clock conditions and the window.
 """
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from .deadlines import DeadlineRule, after, end_of_day, moment
@@ -15,6 +15,7 @@ from .deadlines import DeadlineRule, after, end_of_day, moment
 # The partial index on interviews repeats this expression word for word, which
 # is what lets SQLite use it.
 THANK_YOU_OPEN = "(i.thank_you_sent_at IS NULL OR i.thank_you_sent_at = '')"
+DAY = timedelta(hours=24)
 CLOSED_APPLICATION = "('accepted', 'declined', 'rejected', 'withdrawn')"
 
 RECRUITER_REPLY_SQL = """
@@ -105,7 +106,8 @@ def _in_future(due: datetime, now: datetime) -> bool:
 
 
 def _interview_started(due: datetime, now: datetime) -> bool:
-    return after(due, -24) <= now
+    # due is the start plus 24 elapsed hours; `now` is UTC, so this compares instants.
+    return due.astimezone(timezone.utc) - DAY <= now
 
 
 def built_in_rules() -> list[DeadlineRule]:

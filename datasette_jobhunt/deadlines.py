@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from datasette.plugins import pm
-from datasette.utils import await_me_maybe
+from datasette.utils import await_me_maybe, tilde_encode
 
 from . import clock
 from .config import Config
@@ -140,7 +140,8 @@ class DeadlineRule:
       not less than it cannot fall due in the window, whatever their offset.
 
     The filter in SQL may be loose; the exact window is applied in Python.
-    ``is_open(due, now)`` adds an open condition that depends on the clock.
+    ``is_open(due, now)`` adds an open condition that depends on the clock;
+    ``now`` is in UTC so comparing it with ``due`` compares instants.
 
     A derived rule has ``derive(items)``: given the open items of every query
     rule, it returns more items. ``reach`` says how far before its source
@@ -256,11 +257,11 @@ class Deadlines:
 
     def window(self, within: float) -> "Deadlines":
         """The items of the page and the JSON: every overdue one and those due within the window."""
-        until = self.now + timedelta(days=within)
+        limit = timedelta(days=within).total_seconds()
         return dataclasses.replace(
             self,
             within=within,
-            entries=[e for e in self.entries if e.item.due_at <= until],
+            entries=[e for e in self.entries if e.seconds_left <= limit],
         )
 
     def to_json(self) -> dict:
@@ -288,14 +289,6 @@ class Deadlines:
 
 def iso(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
-
-
-def status_of(due: datetime, now: datetime) -> str:
-    if due < now:
-        return "overdue"
-    if due <= now + SOON:
-        return "due_soon"
-    return "upcoming"
 
 
 def in_words(seconds: float) -> str:
@@ -341,14 +334,17 @@ async def collect(
     """
     tz, tz_name = zone(cfg)
     now = clock.now(tz)
+    # Python compares and subtracts datetimes that share a tzinfo by their wall
+    # clocks; in UTC every comparison and difference is elapsed time.
+    now_utc = now.astimezone(timezone.utc)
     rules = await rules_for(datasette)
     reach = max((r.reach for r in rules if r.derive), default=timedelta(0))
-    until = None if within is None else now + timedelta(days=within)
+    until = None if within is None else now_utc + timedelta(days=within)
     params = {
         "from_day": (now.date() - timedelta(days=2)).isoformat(),
         "to_day": NO_LIMIT_DAY
         if until is None
-        else ((until + reach).date() + timedelta(days=2)).isoformat(),
+        else ((until + reach).astimezone(tz).date() + timedelta(days=2)).isoformat(),
     }
     db = datasette.get_database(database)
     items: list[Item] = []
@@ -358,39 +354,43 @@ async def collect(
             continue
         results = await db.execute(rule.sql, params)
         for row in results.rows:
-            if row["due"] is None or not str(row["due"]).strip():
+            raw = row["due"]
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue
-            due = rule.due(row["due"], tz)
+            due = rule.due(raw, tz)
             if due is None:
-                unreadable.append(f"{row['table']} {row['row_id']}: {row['due']!r}")
+                unreadable.append(f"{row['table']} {row['row_id']}: {raw!r}")
                 continue
-            if rule.is_open is not None and not rule.is_open(due, now):
+            if rule.is_open is not None and not rule.is_open(due, now_utc):
                 continue
+            if due.tzinfo is not tz:
+                due = due.astimezone(tz)
             items.append(
-                Item(
-                    kind=rule.kind,
-                    due_at=due.astimezone(tz),
-                    title=row["title"],
-                    table=row["table"],
-                    row_id=row["row_id"],
-                    company=row["company"],
-                    role=row["role"],
-                    label=rule.label,
-                )
+                Item(rule.kind, due, row["title"], row["table"], row["row_id"],
+                     row["company"], row["role"], rule.label)
             )
     sources = list(items)
     for rule in rules:
         if rule.derive is not None:
             for item in rule.derive(sources):
                 items.append(item if item.label else dataclasses.replace(item, label=rule.label))
-    if until is not None:
-        items = [i for i in items if i.due_at <= until]
-    items.sort(key=lambda i: (i.due_at, i.kind, i.table, str(i.row_id)))
-    entries = []
+    keyed = []
     for item in items:
-        left = (item.due_at - now).total_seconds()
-        url = datasette.urls.row(database, item.table, str(item.row_id))
-        entries.append(Entry(item, status_of(item.due_at, now), left, str(url)))
+        due_utc = item.due_at.astimezone(timezone.utc)
+        if until is None or due_utc <= until:
+            keyed.append((due_utc, item.kind, item.table, str(item.row_id), item))
+    keyed.sort(key=lambda k: k[:4])
+    soon = now_utc + SOON
+    prefixes: dict[str, str] = {}
+    entries = []
+    for due_utc, _, table, row_path, item in keyed:
+        prefix = prefixes.get(table)
+        if prefix is None:
+            prefix = prefixes[table] = str(datasette.urls.table(database, table))
+        status = "overdue" if due_utc < now_utc else "due_soon" if due_utc <= soon else "upcoming"
+        entries.append(
+            Entry(item, status, (due_utc - now_utc).total_seconds(), f"{prefix}/{tilde_encode(row_path)}")
+        )
     return Deadlines(database, now, tz, tz_name, within, entries, unreadable)
 
 

@@ -263,6 +263,22 @@ async def test_twenty_four_hours_are_elapsed_hours_across_a_clock_change(tmp_pat
 
 
 @pytest.mark.asyncio
+async def test_time_left_is_elapsed_time_across_a_clock_change(tmp_path, monkeypatch):
+    # 01:00 EDT (05:00 UTC) on the night the clocks go back; the note for an
+    # interview at 00:30 EDT is due at 23:30 EST: 23.5 real hours away, though
+    # the wall clock shows 22.5.
+    monkeypatch.setenv("JOBHUNT_NOW", "2026-11-01T01:00:00-04:00")
+    path = build(tmp_path / "jobs.db", interviews=[interview(1, "2026-11-01T00:30:00")])
+    [entry] = (await collect(path)).entries
+    assert deadlines.iso(entry.item.due_at) == "2026-11-01T23:30:00-05:00"
+    assert (entry.hours_left, entry.status, entry.words) == (23.5, "due_soon", "23 h left")
+    # The same instant written in UTC is just as far away.
+    monkeypatch.setenv("JOBHUNT_NOW", "2026-11-01T05:00:00Z")
+    [entry] = (await collect(path)).entries
+    assert entry.hours_left == 23.5
+
+
+@pytest.mark.asyncio
 async def test_end_of_day_follows_the_local_date_across_a_clock_change(tmp_path, monkeypatch):
     monkeypatch.setenv("JOBHUNT_NOW", "2026-10-30T12:00:00")
     path = build(
