@@ -221,8 +221,9 @@ def resolve_weights(
 # --- ranking -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FactorScore:
+    # Not frozen: one is built per offer and factor, and frozen __init__ is slow.
     value: Any
     normalized: float
     weight: float
@@ -306,15 +307,19 @@ def rank(offers: Sequence[Offer], factors: Sequence[Factor], weights: Mapping[st
         range(n),
         key=lambda i: _order_key(scores[i], offers[i].money.annual_comp, offers[i].offer_id),
     )
+    columns = [
+        (f.name, raw[f.name], norm[f.name], weights[f.name],
+         100 * weights[f.name] / total if total > 0 and weights[f.name] > 0 else 0.0)
+        for f in factors
+    ]
     results = []
     for position, i in enumerate(order, 1):
-        per_factor = {}
-        for f in factors:
-            w = weights[f.name]
-            s = norm[f.name][i]
-            contribution = 100 * w * s / total if total > 0 and w > 0 else 0.0
-            per_factor[f.name] = FactorScore(raw[f.name][i], s, w, contribution)
-        missing = [f.name for f in factors if raw[f.name][i] is None]
+        # contribution = 100 × w·s / Σw, with 100·w/Σw worked out once per factor
+        per_factor = {
+            name: FactorScore(values[i], ns[i], w, share * ns[i])
+            for name, values, ns, w, share in columns
+        }
+        missing = [name for name, values, _, _, _ in columns if values[i] is None]
         results.append(OfferResult(offers[i], position, scores[i], per_factor, missing))
 
     close_call = n >= 2 and abs(results[0].score - results[1].score) < CLOSE_CALL_POINTS
