@@ -172,7 +172,20 @@ def _enum(table: str, column: str) -> Parser:
 
 
 def _int(low: int | None = None, high: int | None = None) -> Parser:
-    return lambda value: parse_int(value, low, high)
+    def parse(value: Any) -> int:
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10:
+            number = int(value)
+            if (low is None or number >= low) and (high is None or number <= high):
+                return number
+        return parse_int(value, low, high)
+
+    return parse
+
+
+def _datetime(value: Any) -> str:
+    if isinstance(value, str) and len(value) == 10 and _PLAIN_DATE.fullmatch(value):
+        return _date(value)
+    return parse_datetime(value)
 
 
 def _real(low: float | None = None, high: float | None = None) -> Parser:
@@ -257,7 +270,7 @@ TABLES: dict[str, TableSpec] = {
                 "role": TEXT, "applied_on": _date, "source": TEXT, "job_url": TEXT,
                 "location": TEXT, "status": _enum("applications", "status"),
                 "follow_up_on": _date, "rejected_on": _date,
-                "feedback_requested_at": parse_datetime, "notes": TEXT,
+                "feedback_requested_at": _datetime, "notes": TEXT,
             },
             nocase=("role",),
         ),
@@ -265,7 +278,7 @@ TABLES: dict[str, TableSpec] = {
             "contacts", "company", ("name",),
             {
                 "name": TEXT, "kind": _enum("contacts", "kind"), "email": TEXT, "phone": TEXT,
-                "first_contacted_at": parse_datetime, "replied_at": parse_datetime,
+                "first_contacted_at": _datetime, "replied_at": _datetime,
                 "notes": TEXT,
             },
             nocase=("name",),
@@ -274,10 +287,10 @@ TABLES: dict[str, TableSpec] = {
             "interviews", "application", ("round",),
             {
                 "round": _int(1, 1000), "stage": _enum("interviews", "stage"),
-                "format": _enum("interviews", "format"), "scheduled_at": parse_datetime,
+                "format": _enum("interviews", "format"), "scheduled_at": _datetime,
                 "duration_min": _int(0, 24 * 60), "interviewers": TEXT,
                 "outcome": _enum("interviews", "outcome"), "next_steps": TEXT,
-                "my_questions": TEXT, "thank_you_sent_at": parse_datetime, "notes": TEXT,
+                "my_questions": TEXT, "thank_you_sent_at": _datetime, "notes": TEXT,
             },
         ),
         _spec(
@@ -285,14 +298,14 @@ TABLES: dict[str, TableSpec] = {
             {
                 "revision": _int(1, 1000), "is_final": parse_bool,
                 "source": _enum("offers", "source"), "received_on": _date,
-                "decision_deadline": parse_datetime, "currency": parse_currency_code,
+                "decision_deadline": _datetime, "currency": parse_currency_code,
                 "base_salary": _amount, "bonus_target": _bonus, "signing_bonus": _amount,
                 "equity_total": _amount, "equity_discount_pct": parse_percent,
                 "vesting_years": _positive, "vesting_cliff_months": _real(0, 600),
                 "retirement_match_pct": parse_percent, "pto_days": _real(0, 366),
                 "remote": _enum("offers", "remote"), "commute_minutes": _real(0, 24 * 60),
                 "start_date": _date, "title": TEXT, "location": TEXT, "benefits": TEXT,
-                "status": _enum("offers", "status"), "decided_at": parse_datetime,
+                "status": _enum("offers", "status"), "decided_at": _datetime,
                 "decision_reason": TEXT, "notes": TEXT,
             },
         ),
@@ -305,7 +318,7 @@ TABLES: dict[str, TableSpec] = {
         _spec(
             "negotiation_notes", "offer", ("at", "kind", "topic"),
             {
-                "at": parse_datetime, "kind": _enum("negotiation_notes", "kind"),
+                "at": _datetime, "kind": _enum("negotiation_notes", "kind"),
                 "topic": _enum("negotiation_notes", "topic"), "amount_asked": _amount,
                 "amount_offered": _amount, "body": TEXT, "private": parse_bool,
             },
@@ -782,7 +795,6 @@ class _Ingest:
         self.report = report
         self.companies: dict[str, int] = {}
         self.applications: dict[tuple[int, str], int] = {}
-        self.savepoints = 0
 
     # -- rows ------------------------------------------------------------------
 
@@ -940,10 +952,8 @@ class _Ingest:
 
     def _fetch_applications(self, pairs: list[tuple[int, str]]) -> None:
         for chunk in _chunks(pairs, 500):
-            sql = (
-                "SELECT id, company_id, role FROM applications WHERE (company_id, role) IN "
-                f"(VALUES {', '.join(['(?, ?)'] * len(chunk))})"
-            )
+            sql = _keyed("applications", ("company_id", "role"), len(chunk),
+                         "t.id, t.company_id, t.role")
             params = [p for pair in chunk for p in pair]
             for id_, company_id, role in self.conn.execute(sql, params):
                 self.applications[(company_id, _fold(role))] = id_
@@ -1089,12 +1099,8 @@ class _Ingest:
             keys.append(((parent_id,) if spec.parent else ()) + tuple(values[k] for k in spec.keys))
         found: dict[tuple, dict] = {}
         width = len(key_columns)
-        placeholder = "(" + ", ".join("?" * width) + ")"
         for chunk in _chunks(keys, max(1, 4000 // width)):
-            sql = (
-                f"SELECT * FROM [{spec.name}] WHERE ({', '.join(f'[{c}]' for c in key_columns)}) "
-                f"IN (VALUES {', '.join([placeholder] * len(chunk))})"
-            )
+            sql = _keyed(spec.name, key_columns, len(chunk), "t.*")
             cursor = self.conn.execute(sql, [v for key in chunk for v in key])
             names = [d[0] for d in cursor.description]
             for record in cursor:
@@ -1103,22 +1109,32 @@ class _Ingest:
         return found
 
     def write(self, unit: _Unit, sql: str, params: list[tuple[int, tuple]]) -> None:
-        # Validation should have caught everything the schema refuses; if it
-        # did not, name the row instead of failing the whole batch blindly.
-        self.savepoints += 1
-        name = f"jobhunt_batch_{self.savepoints}"
-        self.conn.execute(f"SAVEPOINT {name}")
+        # Validation should catch everything the schema refuses. If it did
+        # not, the error rolls the whole ingest back; the rows written before
+        # the failing one tell which row it was. (A savepoint per batch would
+        # copy every page the batch touches into a sub-journal.)
+        cursor = self.conn.cursor()
         try:
-            self.conn.executemany(sql, [p for _, p in params])
-        except sqlite3.IntegrityError:
-            self.conn.execute(f"ROLLBACK TO {name}")
-            for line, p in params:
-                try:
-                    self.conn.execute(sql, p)
-                except sqlite3.IntegrityError as e:
-                    self.error(unit, line, None, f"the database refused the row: {e}")
-        finally:
-            self.conn.execute(f"RELEASE {name}")
+            cursor.executemany(sql, [p for _, p in params])
+        except sqlite3.IntegrityError as e:
+            index = cursor.rowcount if 0 <= cursor.rowcount < len(params) else 0
+            self.error(unit, params[index][0], None, f"the database refused the row: {e}")
+
+
+def _keyed(table: str, columns: Sequence[str], rows: int, select: str) -> str:
+    """Rows of ``table`` matching any of ``rows`` keys bound as parameters.
+
+    A join on a VALUES list, not ``(a, b) IN (VALUES ...)``: SQLite scans the
+    whole table for the latter but searches the unique index for the former,
+    and the comparison takes the column's collation (NOCASE) either way.
+    """
+    names = [f"k{i}" for i in range(len(columns))]
+    row = "(" + ", ".join("?" * len(columns)) + ")"
+    on = " AND ".join(f"t.[{c}] = k.{n}" for c, n in zip(columns, names))
+    return (
+        f"WITH k({', '.join(names)}) AS (VALUES {', '.join([row] * rows)}) "
+        f"SELECT {select} FROM k JOIN [{table}] t ON {on}"
+    )
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
