@@ -98,6 +98,20 @@ def render_cell(row, value, column, table, database, datasette):
     return render_cell(row, value, column, table, database, datasette)
 
 
+@hookimpl
+def extra_template_vars(template, database, request, datasette):
+    from .dashboard import form_template_vars
+
+    return form_template_vars(template, database, request, datasette)
+
+
+@hookimpl
+def extra_css_urls(template, database, request, datasette):
+    from .dashboard import form_css_urls
+
+    return form_css_urls(template, database, request, datasette)
+
+
 # --- keep this block last: complete registration (issue 4) ---
 # Importing this package before datasette.plugins (the jobhunt CLI, tests that
 # import a submodule first) makes Datasette load its entry points while this

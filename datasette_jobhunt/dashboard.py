@@ -200,3 +200,39 @@ async def load(datasette: "Datasette", db: "Database", actor) -> dict:
         "applications_url": datasette.urls.table(db.name, "applications"),
         "notes_url": datasette.urls.table(db.name, "negotiation_notes"),
     }
+
+
+# --- the writable query forms ---------------------------------------------------
+
+
+def _our_write_form(request, database) -> str | None:
+    if request is None or request.method != "GET" or not database:
+        return None
+    name = (request.url_vars or {}).get("table")
+    return name if name in queries.WRITE_QUERIES else None
+
+
+def form_template_vars(template, database, request, datasette):
+    # Datasette 0.65 renders a writable canned query's form without its title
+    # and description, and shows its SQL even with hide_sql; a person filling
+    # in a note needs the field help more than the SQL.
+    name = _our_write_form(request, database)
+    if name is None or template != "query.html":
+        return None
+
+    async def inner():
+        if not await queries.is_jobhunt_database(datasette, database):
+            return {}
+        query = queries.QUERIES[name]
+        return {
+            "hide_sql": True,
+            "metadata": {"title": query["title"], "description": query["description"]},
+        }
+
+    return inner
+
+
+def form_css_urls(template, database, request, datasette):
+    if _our_write_form(request, database) is None or template != "query.html":
+        return None
+    return [datasette.urls.static_plugins("datasette-jobhunt", "jobhunt.css")]

@@ -375,3 +375,15 @@ async def test_immutable_database_form_is_gone_even_without_writers(sample_path)
     ds = make_ds(sample_path, immutable=True)
     assert (await ds.client.get("/jobs/log_interview")).status_code == 404
     assert (await ds.client.get("/jobs/ask_vs_outcome")).status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_write_form_shows_title_and_help_not_sql(sample_path):
+    ds = make_ds(sample_path)
+    response = await ds.client.get("/jobs/add_negotiation_note?company=Acme&role=Staff+Engineer")
+    assert response.status_code == 200
+    assert "Log a negotiation note</h1>" in response.text
+    assert "kind: ask, counter, response, call, email, note" in response.text
+    assert 'id="sql-query"' not in response.text  # the SQL is not in the page body
+    assert 'name="company" value="Acme"' in response.text
+    assert "datasette-jobhunt/jobhunt.css" in response.text
