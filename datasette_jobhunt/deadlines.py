@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 DEFAULT_WITHIN = 14.0
 MAX_WITHIN = 3650.0
 SOON = timedelta(hours=24)
+QUERY_TIME_LIMIT_MS = 10_000
 STATUSES = ("overdue", "due_soon", "upcoming")
 STATUS_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "upcoming": "Upcoming"}
 # Lexicographic upper bound that lets every stored value through.
@@ -352,7 +353,9 @@ async def collect(
     for rule in rules:
         if rule.sql is None:
             continue
-        results = await db.execute(rule.sql, params)
+        # A fixed, indexed query whose result can legitimately be long (years of
+        # unsent notes): Datasette's 1 s limit guards user SQL, not this.
+        results = await db.execute(rule.sql, params, custom_time_limit=QUERY_TIME_LIMIT_MS)
         for row in results.rows:
             raw = row["due"]
             if raw is None or (isinstance(raw, str) and not raw.strip()):

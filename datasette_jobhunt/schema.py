@@ -492,3 +492,18 @@ def m_deadlines_indexes_and_view(db: sqlite_utils.Database) -> None:
         """
     )
     create_views(db)
+
+
+@migrations()
+def m_deadlines_covering_thank_you_index(db: sqlite_utils.Database) -> None:
+    # Thousands of overdue notes were read row by row from the table; carrying
+    # the columns the rule reads in the index avoids those lookups.
+    _script(
+        db,
+        """
+        DROP INDEX IF EXISTS idx_interviews_thank_you_open;
+        CREATE INDEX IF NOT EXISTS idx_interviews_thank_you_open
+            ON interviews(scheduled_at, outcome, application_id, round, stage, thank_you_sent_at)
+            WHERE (thank_you_sent_at IS NULL OR thank_you_sent_at = '');
+        """
+    )
