@@ -44,6 +44,16 @@ def snapshot(path):
     }
 
 
+# --- test order (issue 2) ---------------------------------------------------
+
+
+def pytest_collection_modifyitems(config, items):
+    # Once a browser test has started Playwright's sync API, an event loop
+    # stays running in the main thread for the rest of the session, and
+    # asyncio.run() (the CLI) refuses to start: run the browser tests last.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 # --- real browser -----------------------------------------------------------
 
 
