@@ -65,8 +65,10 @@ def offer_rows(n: int, seed: int = SEED):
     rng = random.Random(seed)
     for i in range(n):
         yield [
-            f"Company {i // 3:06d}",
-            f"Engineer {i % 3}",
+            # Three revisions per application, three roles per company: the
+            # shape of a career office's offers, not one application per row.
+            f"Company {i // 9:06d}",
+            f"Engineer {(i // 3) % 3}",
             1 + i % 3,
             "USD",
             rng.randrange(90_000, 260_000),
@@ -260,20 +262,31 @@ def build_deadlines_db(path: Path, interviews: int) -> None:
             ),
             batch_size=5000,
         )
-        # Spread over two years around "now" so the window holds a realistic few.
+        # A long history that is done (thank-you sent, or cancelled) and a
+        # present that is small: a few recent rounds without a thank-you yet
+        # and the coming weeks' rounds. The point of the target is that the
+        # cost follows the open items, not the size of the history.
+        def interview(i):
+            row = {
+                "application_id": 1 + i // 5,
+                "round": 1 + i % 5,
+                "stage": "technical",
+                "outcome": "pending",
+            }
+            if i < interviews - 100:
+                day = rng.randrange(3650)  # the ten years before 2026-06-01
+                row["scheduled_at"] = f"{2016 + day // 365}-{1 + (day % 365) // 31:02d}-" \
+                    f"{1 + day % 28:02d}T{9 + rng.randrange(8):02d}:00:00"
+                row["outcome"] = rng.choice(["passed", "passed", "rejected", "cancelled"])
+                row["thank_you_sent_at"] = row["scheduled_at"]
+            elif i < interviews - 70:
+                row["scheduled_at"] = f"2026-06-{1 + rng.randrange(14):02d}T10:00:00"
+            else:
+                row["scheduled_at"] = f"2026-06-{16 + rng.randrange(14):02d}T15:00:00"
+            return row
+
         db["interviews"].insert_all(
-            (
-                {
-                    "application_id": 1 + i // 5,
-                    "round": 1 + i % 5,
-                    "stage": "technical",
-                    "scheduled_at": f"{2025 + (i % 3)}-{1 + rng.randrange(12):02d}-"
-                    f"{1 + rng.randrange(28):02d}T{9 + rng.randrange(8):02d}:00:00",
-                    "outcome": rng.choice(["pending", "passed", "passed", "cancelled"]),
-                    "thank_you_sent_at": rng.choice([None, "2026-01-01T10:00:00"]),
-                }
-                for i in range(interviews)
-            ),
+            (interview(i) for i in range(interviews)),
             batch_size=5000,
         )
 
