@@ -12,23 +12,6 @@ from . import clock, config, schema
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
-def _register_package_hooks() -> None:
-    # The `jobhunt` script imports this package first; its import of
-    # datasette.plugins makes Datasette load entry points while the package is
-    # half-imported, so pluggy registers it with no hooks. Register it again,
-    # whole, so commands that run Datasette in-process see the server's hooks.
-    import datasette_jobhunt
-    from datasette.plugins import pm
-
-    name = pm.get_name(datasette_jobhunt)
-    if name is not None and not pm.get_hookcallers(datasette_jobhunt):
-        pm.unregister(datasette_jobhunt)
-        pm.register(datasette_jobhunt, name=name)
-
-
-_register_package_hooks()
-
-
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="datasette-jobhunt")
 def cli():

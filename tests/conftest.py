@@ -9,10 +9,6 @@ import httpx
 import pytest
 import sqlite_utils
 
-# Datasette must load its entry points before this package is imported:
-# otherwise it registers the half-imported package with no hooks (see
-# cli._register_package_hooks).
-import datasette.plugins  # noqa: F401
 from datasette_jobhunt import schema
 
 ROOT = Path(__file__).resolve().parent.parent
