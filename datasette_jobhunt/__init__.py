@@ -112,6 +112,43 @@ def extra_css_urls(template, database, request, datasette):
     return form_css_urls(template, database, request, datasette)
 
 
+# --- Datasette 1.0 (issue 7) ---
+
+
+@hookimpl(specname="startup")
+async def store_queries_on_1_0(datasette):
+    # 1.0 stores queries once instead of asking canned_queries per request.
+    if hasattr(datasette, "add_query"):
+        from .queries import store_queries
+
+        await store_queries(datasette)
+
+
+@hookimpl
+def register_magic_parameters(datasette):
+    from .queries import magic_parameters
+
+    return magic_parameters(datasette)
+
+
+@hookimpl
+def permission_resources_sql(datasette, actor, action):
+    # Datasette 1.0 only; 0.65 has no spec for it and never calls it.
+    from .permissions import write_query_rules
+
+    return write_query_rules(datasette, actor, action)
+
+
+# --- hostile input (issue 7) ---
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    from .http_methods import handle_exception
+
+    return handle_exception(datasette, request, exception)
+
+
 # --- keep this block last: complete registration (issue 4) ---
 # Importing this package before datasette.plugins (the jobhunt CLI, tests that
 # import a submodule first) makes Datasette load its entry points while this

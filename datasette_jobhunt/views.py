@@ -292,3 +292,23 @@ ROUTES: list = [
     (r"^/-/jobhunt/(?P<database>[^/]+)/compare$", compare_page),
     (r"^/-/jobhunt/(?P<database>[^/]+)/deadlines(?P<format>\.json|\.ics)?$", deadlines_view),
 ]
+
+
+# --- hostile input (issue 7) ---
+
+# Pages that only show something: any other method gets 405, not the page.
+_TAKES_POST = (compare_page,)
+
+
+def _get_only(handler):
+    async def get_only(request, datasette):
+        if request.method not in ("GET", "HEAD"):
+            from .http_methods import method_not_allowed
+
+            return await method_not_allowed(datasette, request)
+        return await handler(request, datasette)
+
+    return get_only
+
+
+ROUTES[:] = [(pattern, h if h in _TAKES_POST else _get_only(h)) for pattern, h in ROUTES]
