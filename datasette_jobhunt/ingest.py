@@ -18,6 +18,7 @@ import re
 import sqlite3
 import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -131,7 +132,9 @@ _AMBIGUOUS = re.compile(r"\d{1,3}\.\d{3}")
 
 
 def _amount(value: Any) -> Any:
-    # Plain digits are by far the common case in large files: skip the regex.
+    # Plain digits are by far the common case in large files: skip the regexes.
+    if value.__class__ is str and value.isdigit() and value.isascii() and len(value) < 13:
+        return float(value)
     if (
         isinstance(value, str)
         and len(value) < 13
@@ -215,7 +218,8 @@ class TableSpec:
     required: tuple[str, ...] = ()  # NOT NULL without a default: needed to insert
     nocase: frozenset[str] = frozenset()
 
-    @property
+    # Cached: the row loop asks for these on every row.
+    @cached_property
     def parent_keys(self) -> tuple[str, ...]:
         return {
             None: (),
@@ -224,18 +228,20 @@ class TableSpec:
             "offer": ("company", "role", "revision"),
         }[self.parent]
 
-    @property
+    @cached_property
     def parent_column(self) -> str | None:
         return {None: None, "company": "company_id", "application": "application_id",
                 "offer": "offer_id"}[self.parent]
 
+    @cached_property
+    def _key_folds(self) -> tuple[tuple[str, bool], ...]:
+        return tuple((k, k in self.nocase) for k in self.keys)
+
     def identity(self, row: dict[str, Any]) -> tuple:
         """The row's own key as SQLite compares it: NOCASE text folded."""
-        return tuple(
-            _fold(row[k]) if k in self.nocase else row[k] for k in self.keys
-        )
+        return tuple([_fold(row[k]) if folded else row[k] for k, folded in self._key_folds])
 
-    @property
+    @cached_property
     def natural_key(self) -> tuple[str, ...]:
         return self.parent_keys + self.keys
 
@@ -377,6 +383,9 @@ _NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxy
 
 
 def _fold(value: Any) -> Any:
+    if value.__class__ is str:
+        # lower() is several times faster than translate() and the same on ASCII.
+        return value.lower() if value.isascii() else value.translate(_NOCASE)
     return value.translate(_NOCASE) if isinstance(value, str) else value
 
 
@@ -405,7 +414,8 @@ class _Errors:
 
 # --- reading files --------------------------------------------------------------
 
-Rows = Iterator[tuple[int, dict]]
+# A row is a dict (JSON, YAML) or a list of cells in header order (CSV, TSV).
+Rows = Iterator[tuple[int, Any]]
 
 
 @dataclass
@@ -659,23 +669,26 @@ def _stream_rows(path: Path, fmt: str, unit: _Unit, errors: _Errors, progress: _
                     return
                 columns = [h.strip() for h in header]
                 unit.header = columns
+                width = len(columns)
                 previous = reader.line_num
                 for cells in reader:
                     line, previous = previous + 1, reader.line_num
                     if line % BATCH_SIZE == 0:
                         progress.advance(raw.tell() - reported)
                         reported = raw.tell()
-                    if len(cells) > len(columns):
-                        if any(c.strip() for c in cells[len(columns):]):
+                    if len(cells) > width:
+                        if "".join(cells[width:]).strip():
                             errors.add(
                                 unit.file_index, unit.file, line, None,
-                                f"{len(cells)} cells but the header names {len(columns)} "
+                                f"{len(cells)} cells but the header names {width} "
                                 "columns; quote values that contain the delimiter",
                             )
                             continue
-                    if not any(c.strip() for c in cells):
+                    if not "".join(cells).strip():
                         continue
-                    yield line, dict(zip(columns, cells))
+                    # The cells as a list, in header order: cheaper than a
+                    # dict per row, and the header is parsed once per file.
+                    yield line, cells
         except UnicodeDecodeError as e:
             # The decoder works on chunks, so its position says little: find the line.
             errors.add(unit.file_index, unit.file, _first_bad_line(path), None, _decode_problem(e))
@@ -777,13 +790,28 @@ def _open_units(path: Path, file_index: int, table: str | None, errors: _Errors,
 # --- writing --------------------------------------------------------------------
 
 
-@dataclass
+# Parsed values are remembered per column for the strings seen most: a large
+# file repeats its currencies, enum words, dates and small numbers endlessly.
+# Parsers are pure, so a remembered value is exactly what parsing gives.
+MEMO_LIMIT = 20_000
+_BLANK = object()  # remembered for a cell that holds only spaces
+_SPECIAL = (_Money, _Share)
+
+
+@dataclass(slots=True)
 class _Pending:
     line: int
     parent: tuple  # the parent's natural key as given (company, role, revision)
     values: dict[str, Any]  # stored columns given in the row, own key included
     money: dict[str, _Money]
-    identity: tuple  # folded natural key, to spot a row repeated in one batch
+    identity: tuple  # folded natural key (parents', then own), to spot a repeat in a batch
+    own: tuple  # the row's own key as SQLite compares it
+
+
+# How a file's column is read: the stored name, its parser (None when the
+# table has no such column), its memo (None for free text: stripping is
+# cheaper than a lookup) and whether it may hold an amount with a symbol.
+_Field = tuple[str, "Parser | None", "dict | None", bool]
 
 
 class _Ingest:
@@ -793,24 +821,56 @@ class _Ingest:
         self.config = config
         self.errors = errors
         self.report = report
-        self.companies: dict[str, int] = {}
-        self.applications: dict[tuple[int, str], int] = {}
+        self.companies: dict[str, int] = {}  # folded name -> id
+        self.applications: dict[tuple[str, str], int] = {}  # folded (company, role) -> id
+        self.memos: dict[tuple[str, str], dict] = {}
 
     # -- rows ------------------------------------------------------------------
+
+    def fields(self, spec: TableSpec, keys: Iterable[Any]) -> list[_Field]:
+        """How to read each column of a header (or of a JSON row's keys), worked
+        out once per file rather than once per value."""
+        fields = []
+        for key in keys:
+            column, parse = key, spec.columns.get(key)
+            if parse is None:
+                column = str(key).strip()
+                parse = spec.columns.get(column)
+            memo = None
+            if parse is not None and parse is not parse_text:
+                memo = self.memos.setdefault((spec.name, column), {})
+            fields.append((column, parse, memo, parse is _amount or parse is _bonus))
+        return fields
 
     def run(self, unit: _Unit) -> None:
         spec = TABLES[unit.table]
         unknown_reported: set[str] = set()
         batch: list[_Pending] = []
         identities: set[tuple] = set()
+        batch_size = BATCH_SIZE
+        header_fields: list[_Field] | None = None
+        # JSON rows usually share one set of keys: read it once per shape.
+        shapes: dict[tuple, list[_Field]] = {}
         for line, raw in unit.rows():
-            if not isinstance(raw, dict):
+            if raw.__class__ is list:
+                if header_fields is None:
+                    header_fields = self.fields(spec, unit.header or ())
+                fields, cells = header_fields, raw
+            elif isinstance(raw, dict):
+                keys = tuple(raw)
+                fields = shapes.get(keys)
+                if fields is None:
+                    fields = self.fields(spec, keys)
+                    if len(shapes) < 1000:
+                        shapes[keys] = fields
+                cells = raw.values()
+            else:
                 self.error(unit, line, None, "each row must be an object of column: value")
                 continue
-            pending = self.prepare(spec, unit, line, raw, unknown_reported)
+            pending = self.prepare(spec, unit, line, fields, cells, unknown_reported)
             if pending is None:
                 continue
-            if pending.identity in identities or len(batch) >= BATCH_SIZE:
+            if pending.identity in identities or len(batch) >= batch_size:
                 # A row repeated in one file updates the earlier one: write
                 # the batch first so the second sees the first.
                 self.flush(spec, unit, batch)
@@ -822,34 +882,58 @@ class _Ingest:
     def error(self, unit: _Unit, line: int | None, column: str | None, message: str) -> None:
         self.errors.add(unit.file_index, unit.file, line, column, message)
 
-    def prepare(self, spec: TableSpec, unit: _Unit, line: int, raw: dict,
-                unknown_reported: set[str]) -> _Pending | None:
+    def prepare(self, spec: TableSpec, unit: _Unit, line: int, fields: list[_Field],
+                cells: Iterable[Any], unknown_reported: set[str]) -> _Pending | None:
         ok = True
         values: dict[str, Any] = {}
         bad: set[str] = set()
-        for column, value in raw.items():
-            parse = spec.columns.get(column)
+        special = False
+        for (column, parse, memo, money), value in zip(fields, cells):
             if parse is None:
-                column = str(column).strip()
-                parse = spec.columns.get(column)
-                if parse is None:
-                    if column not in unknown_reported:
-                        unknown_reported.add(column)
-                        self.unknown_column(spec, unit, line if unit.header is None else 1, column)
+                if column not in unknown_reported:
+                    unknown_reported.add(column)
+                    self.unknown_column(spec, unit, line if unit.header is None else 1, column)
+                ok = False
+                continue
+            if value.__class__ is str:
+                if memo is None:
+                    value = value.strip()
+                    if value:
+                        values[column] = value
+                    continue
+                parsed = memo.get(value)
+                if parsed is None:
+                    if not value.strip():
+                        parsed = _BLANK
+                    else:
+                        try:
+                            parsed = parse(value)
+                        except NormalizeError as e:
+                            self.error(unit, line, column, str(e))
+                            bad.add(column)
+                            ok = False
+                            continue
+                    if len(memo) < MEMO_LIMIT:
+                        memo[value] = parsed
+                if parsed is _BLANK:
+                    continue
+            elif value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            else:
+                try:
+                    parsed = parse(value)
+                except NormalizeError as e:
+                    self.error(unit, line, column, str(e))
+                    bad.add(column)
                     ok = False
                     continue
-            if value is None or (isinstance(value, str) and not value.strip()):
-                continue
-            try:
-                values[column] = parse(value)
-            except NormalizeError as e:
-                self.error(unit, line, column, str(e))
-                bad.add(column)
-                ok = False
+            values[column] = parsed
+            if money and parsed.__class__ in _SPECIAL:
+                special = True
         parent = []
         for column in spec.parent_keys:
             value = values.pop(column, None)
-            optional = spec.name == "negotiation_notes" and column == "revision"
+            optional = column == "revision" and spec.name == "negotiation_notes"
             if value is None and not optional and column not in bad:
                 self.missing_key(spec, unit, line, column)
                 ok = False
@@ -858,7 +942,20 @@ class _Ingest:
             if values.get(column) is None and column not in bad:
                 self.missing_key(spec, unit, line, column)
                 ok = False
-        money = {}
+        money_left: dict[str, _Money] = {}
+        if special:
+            ok = self.amounts(spec, unit, line, values, money_left) and ok
+        if not ok:
+            return None
+        own = spec.identity(values)
+        identity = tuple([_fold(v) for v in parent]) + own
+        return _Pending(line, tuple(parent), values, money_left, identity, own)
+
+    def amounts(self, spec: TableSpec, unit: _Unit, line: int, values: dict[str, Any],
+                money: dict[str, _Money]) -> bool:
+        """Amounts written with a symbol, and a bonus given as a share of base;
+        symbols not checkable yet (no currency in the row) go into ``money``."""
+        ok = True
         for column, value in list(values.items()):
             if isinstance(value, _Money):
                 values[column] = value.value
@@ -884,10 +981,7 @@ class _Ingest:
             else:
                 amount = Decimal(str(base)) * Decimal(str(share.pct)) / 100
                 values["bonus_target"] = float(round(amount, 2))
-        if not ok:
-            return None
-        identity = tuple(_fold(v) for v in parent) + spec.identity(values)
-        return _Pending(line, tuple(parent), values, money, identity)
+        return ok
 
     def unknown_column(self, spec: TableSpec, unit: _Unit, line: int, column: str) -> None:
         message = f"unknown column for {spec.name}"
@@ -906,23 +1000,28 @@ class _Ingest:
         )
 
     # -- parents ---------------------------------------------------------------
+    # The caches map folded natural keys to ids. Each batch asks the database
+    # once for the keys it has not seen; ids created in the batch are returned
+    # so that their (necessarily absent) children are not looked up at all.
 
-    def company_ids(self, names: list[str], create: bool) -> None:
+    def company_ids(self, names: Iterable[tuple[str, str]], create: bool) -> set[int]:
+        """Fill the cache for (folded, as written) names; returns the new ids."""
+        companies = self.companies
         wanted: dict[str, str] = {}
-        for name in names:
+        for folded, name in names:
             # The first spelling in the file is the one a new company gets.
-            if _fold(name) not in self.companies:
-                wanted.setdefault(_fold(name), name)
+            if folded not in companies and folded not in wanted:
+                wanted[folded] = name
         if not wanted:
-            return
-        if len(self.companies) > CACHE_LIMIT:
-            self.companies.clear()
+            return set()
         self._fetch_companies(list(wanted.values()))
-        missing = [n for f, n in wanted.items() if f not in self.companies]
-        if missing and create:
-            self.conn.executemany("INSERT INTO companies (name) VALUES (?)", [(n,) for n in missing])
-            self.report.add("companies", "inserted", len(missing))
-            self._fetch_companies(missing)
+        missing = [n for f, n in wanted.items() if f not in companies]
+        if not (missing and create):
+            return set()
+        self.conn.executemany("INSERT INTO companies (name) VALUES (?)", [(n,) for n in missing])
+        self.report.add("companies", "inserted", len(missing))
+        self._fetch_companies(missing)
+        return {companies[f] for f, n in wanted.items() if n in missing}
 
     def _fetch_companies(self, names: list[str]) -> None:
         for chunk in _chunks(names, 500):
@@ -930,56 +1029,73 @@ class _Ingest:
             for id_, name in self.conn.execute(sql, chunk):
                 self.companies[_fold(name)] = id_
 
-    def application_ids(self, keys: list[tuple[str, str]], create: bool) -> None:
-        self.company_ids([c for c, _ in keys], create)
-        wanted = {}
-        for company, role in keys:
-            company_id = self.companies.get(_fold(company))
-            if company_id is not None and (company_id, _fold(role)) not in self.applications:
-                wanted.setdefault((company_id, _fold(role)), (company_id, role))
+    def application_ids(self, keys: dict[tuple[str, str], tuple], create: bool) -> set[int]:
+        """Fill the cache for folded (company, role) keys, each with the row's
+        parent key as written (company, role[, revision]); returns the ids of
+        new applications."""
+        applications = self.applications
+        wanted = {k: v for k, v in keys.items() if k not in applications}
         if not wanted:
-            return
-        if len(self.applications) > CACHE_LIMIT:
-            self.applications.clear()
-        self._fetch_applications(list(wanted.values()))
-        missing = [v for k, v in wanted.items() if k not in self.applications]
-        if missing and create:
-            self.conn.executemany(
-                "INSERT INTO applications (company_id, role) VALUES (?, ?)", missing
-            )
-            self.report.add("applications", "inserted", len(missing))
-            self._fetch_applications(missing)
+            return set()
+        new_companies = self.company_ids(((k[0], v[0]) for k, v in wanted.items()), create)
+        companies = self.companies
+        by_company: dict[int, str] = {}
+        known: list[tuple[int, str]] = []
+        fresh: list[tuple[int, str]] = []
+        for (folded_company, _), given in wanted.items():
+            role = given[1]
+            company_id = companies.get(folded_company)
+            if company_id is None:
+                continue
+            by_company[company_id] = folded_company
+            (fresh if company_id in new_companies else known).append((company_id, role))
+        self._fetch_applications(known, by_company)
+        missing = fresh + [
+            (c, r) for c, r in known if (by_company[c], _fold(r)) not in applications
+        ]
+        if not (missing and create):
+            return set()
+        self.conn.executemany("INSERT INTO applications (company_id, role) VALUES (?, ?)", missing)
+        self.report.add("applications", "inserted", len(missing))
+        self._fetch_applications(missing, by_company)
+        return {applications[(by_company[c], _fold(r))] for c, r in missing}
 
-    def _fetch_applications(self, pairs: list[tuple[int, str]]) -> None:
+    def _fetch_applications(self, pairs: list[tuple[int, str]], by_company: dict[int, str]) -> None:
         for chunk in _chunks(pairs, 500):
             sql = _keyed("applications", ("company_id", "role"), len(chunk),
                          "t.id, t.company_id, t.role")
             params = [p for pair in chunk for p in pair]
             for id_, company_id, role in self.conn.execute(sql, params):
-                self.applications[(company_id, _fold(role))] = id_
-
-    def application_id(self, company: str, role: str) -> int | None:
-        company_id = self.companies.get(_fold(company))
-        if company_id is None:
-            return None
-        return self.applications.get((company_id, _fold(role)))
+                self.applications[(by_company[company_id], _fold(role))] = id_
 
     def resolve(self, spec: TableSpec, unit: _Unit, batch: list[_Pending]
-                ) -> list[tuple[_Pending, int | None, str | None]]:
+                ) -> tuple[list[tuple[_Pending, int | None, str | None]], set[int]]:
         """Each row with its parent id (None for top-level tables) and, for
         notes, the offer's currency; rows whose parent cannot be found are
-        reported and dropped."""
+        reported and dropped. Also the ids of parents created just now."""
         if spec.parent is None:
-            return [(p, None, None) for p in batch]
+            return [(p, None, None) for p in batch], set()
+        # Bounded memory: start over rather than grow with the file.
+        if len(self.companies) > CACHE_LIMIT:
+            self.companies.clear()
+        if len(self.applications) > CACHE_LIMIT:
+            self.applications.clear()
         if spec.parent == "company":
-            self.company_ids([p.parent[0] for p in batch], create=True)
-            return [(p, self.companies[_fold(p.parent[0])], None) for p in batch]
+            new = self.company_ids(((p.identity[0], p.parent[0]) for p in batch), create=True)
+            companies = self.companies
+            return [(p, companies[p.identity[0]], None) for p in batch], new
         create = spec.parent == "application"
-        self.application_ids(list(dict.fromkeys((p.parent[0], p.parent[1]) for p in batch)), create)
+        applications = self.applications
+        keys: dict[tuple[str, str], tuple] = {}
+        for p in batch:
+            key = p.identity[:2]
+            if key not in applications and key not in keys:
+                keys[key] = p.parent
+        new = self.application_ids(keys, create)
         if create:
-            return [(p, self.application_id(p.parent[0], p.parent[1]), None) for p in batch]
+            return [(p, applications[p.identity[:2]], None) for p in batch], new
         # Notes hang off an offer revision; without a revision, the latest one.
-        app_ids = [self.application_id(p.parent[0], p.parent[1]) for p in batch]
+        app_ids = [applications.get(p.identity[:2]) for p in batch]
         offers: dict[int, dict[int, tuple[int, str | None]]] = {}
         known = sorted({a for a in app_ids if a is not None})
         for chunk in _chunks(known, 500):
@@ -1016,32 +1132,36 @@ class _Ingest:
                 continue
             offer_id, currency = revisions[revision]
             resolved.append((p, offer_id, currency))
-        return resolved
+        return resolved, set()
 
     # -- the batch -------------------------------------------------------------
 
     def flush(self, spec: TableSpec, unit: _Unit, batch: list[_Pending]) -> None:
         if not batch:
             return
-        rows = self.resolve(spec, unit, batch)
+        rows, new_parents = self.resolve(spec, unit, batch)
         parent_column = spec.parent_column
         key_columns = ((parent_column,) if parent_column else ()) + spec.keys
-        existing = self.existing(spec, key_columns, rows)
+        existing = self.existing(spec, key_columns, rows, new_parents)
+        is_offers = spec.name == "offers"
+        required = spec.required
+        default_currency = self.config.currency
         inserts: dict[tuple[str, ...], list[tuple[int, tuple]]] = {}
         updates: dict[tuple[str, ...], list[tuple[int, tuple]]] = {}
         unchanged = 0
         for pending, parent_id, note_currency in rows:
-            values = dict(pending.values)
+            values = pending.values
             if parent_column:
                 values[parent_column] = parent_id
-            identity = ((parent_id,) if parent_column else ()) + spec.identity(values)
-            before = existing.get(identity)
-            if spec.name == "offers":
-                currency = values.get("currency") or (before or {}).get("currency") or self.config.currency
+                before = existing.get((parent_id,) + pending.own) if existing else None
+            else:
+                before = existing.get(pending.own) if existing else None
+            if is_offers:
+                currency = values.get("currency") or (before or {}).get("currency") or default_currency
                 if before is None and "currency" not in values:
                     values["currency"] = currency
             else:
-                currency = note_currency or self.config.currency
+                currency = note_currency or default_currency
             ok = True
             for column, money in pending.money.items():
                 try:
@@ -1050,7 +1170,7 @@ class _Ingest:
                     self.error(unit, pending.line, column, str(e))
                     ok = False
             if before is None:
-                for column in spec.required:
+                for column in required:
                     if values.get(column) is None:
                         self.error(
                             unit, pending.line, column,
@@ -1061,12 +1181,13 @@ class _Ingest:
                 continue
             if before is None:
                 columns = tuple(values)
-                inserts.setdefault(columns, []).append(
-                    (pending.line, tuple(values[c] for c in columns))
-                )
+                params = inserts.get(columns)
+                if params is None:
+                    params = inserts[columns] = []
+                params.append((pending.line, tuple(values.values())))
                 continue
             changed = tuple(
-                c for c in values if c not in key_columns and values[c] != before.get(c)
+                c for c, v in values.items() if v != before.get(c) and c not in key_columns
             )
             if not changed:
                 unchanged += 1
@@ -1091,12 +1212,21 @@ class _Ingest:
         self.report.add(spec.name, "unchanged", unchanged)
 
     def existing(self, spec: TableSpec, key_columns: tuple[str, ...],
-                 rows: list[tuple[_Pending, int | None, str | None]]) -> dict[tuple, dict]:
+                 rows: list[tuple[_Pending, int | None, str | None]],
+                 new_parents: set[int] = frozenset()) -> dict[tuple, dict]:
+        """The stored rows for a batch's keys, by key as SQLite compares it.
+        Rows of a parent created in this batch cannot exist yet: not asked for."""
         parent_column = spec.parent_column
         keys = []
-        for pending, parent_id, _ in rows:
-            values = pending.values
-            keys.append(((parent_id,) if spec.parent else ()) + tuple(values[k] for k in spec.keys))
+        if parent_column:
+            for pending, parent_id, _ in rows:
+                if parent_id not in new_parents:
+                    values = pending.values
+                    keys.append((parent_id,) + tuple([values[k] for k in spec.keys]))
+        else:
+            for pending, _, _ in rows:
+                values = pending.values
+                keys.append(tuple([values[k] for k in spec.keys]))
         found: dict[tuple, dict] = {}
         width = len(key_columns)
         for chunk in _chunks(keys, max(1, 4000 // width)):
