@@ -216,10 +216,11 @@ async def _compare_document(db_path: Path, cfg: config.Config, pairs) -> dict:
 @click.option("--profile", help="Start from the weights saved under this profile")
 @click.option("--horizon", metavar="YEARS", help="Years to spread signing bonus and equity over")
 @click.option("include_all", "--all", is_flag=True, help="Include offers of every status")
+@click.option("--limit", metavar="N", help="List the top N offers (default 50, at most 10,000)")
 @click.option("as_json", "--json", is_flag=True, help="Print the compare.json document")
 @metadata_option
 @user_errors
-def compare_command(db_path, weights, profile, horizon, include_all, as_json, metadata_path):
+def compare_command(db_path, weights, profile, horizon, include_all, limit, as_json, metadata_path):
     """Rank the offers in DB by what matters to you.
 
     \b
@@ -227,6 +228,7 @@ def compare_command(db_path, weights, profile, horizon, include_all, as_json, me
         jobhunt compare jobs.db
         jobhunt compare jobs.db --weight pto=30 --weight remote=0
         jobhunt compare jobs.db --profile family --horizon 2 --json
+        jobhunt compare jobs.db --limit 10
     """
     import asyncio
     import json
@@ -244,6 +246,8 @@ def compare_command(db_path, weights, profile, horizon, include_all, as_json, me
         pairs.append(("horizon", horizon))
     if include_all:
         pairs.append(("status", "all"))
+    if limit is not None:
+        pairs.append(("limit", limit))
     try:
         doc = asyncio.run(_compare_document(db_path, cfg, pairs))
     except ScoringError as e:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Sequence
 
 from . import config
-from .scoring import REMOTE_SCALE, Factor, FactorGroup, Offer
+from .scoring import REMOTE_SCALE, Factor, FactorGroup, Offer, sql_number
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -34,25 +34,43 @@ def _remote(offer: Offer) -> str | None:
 
 
 def money_factors(currency: str) -> list[Factor]:
+    # The SQL path computes the money columns once per offer under these names.
     per_year = f"{currency}/year"
     return [
-        Factor("annual_comp", "Annual comp", _money("annual_comp"), per_year, default_weight=50),
-        Factor("first_year_comp", "First-year comp", _money("first_year_comp"), currency),
-        Factor("base", "Base salary", _money("base"), per_year),
-        Factor("bonus", "Bonus target", _money("bonus"), per_year),
-        Factor("equity", "Equity per year", _money("equity"), per_year),
-        Factor("signing", "Signing bonus", _money("signing"), currency),
-        Factor("retirement", "Retirement match", _money("match"), per_year),
+        Factor("annual_comp", "Annual comp", _money("annual_comp"), per_year, default_weight=50,
+               sql="offer.annual_comp"),
+        Factor("first_year_comp", "First-year comp", _money("first_year_comp"), currency,
+               sql="offer.first_year_comp"),
+        Factor("base", "Base salary", _money("base"), per_year, sql="offer.base"),
+        Factor("bonus", "Bonus target", _money("bonus"), per_year, sql="offer.bonus"),
+        Factor("equity", "Equity per year", _money("equity"), per_year, sql="offer.equity"),
+        Factor("signing", "Signing bonus", _money("signing"), currency, sql="offer.signing"),
+        Factor("retirement", "Retirement match", _money("match"), per_year,
+               sql="offer.retirement"),
     ]
+
+
+_REMOTE_WORD = "lower(offer.remote)"
+_REMOTE_SQL = f"case when {_REMOTE_WORD} in ('onsite', 'hybrid', 'remote') then {_REMOTE_WORD} end"
+_REMOTE_NORMALIZED_SQL = "case {} {} end".format(
+    _REMOTE_WORD, " ".join(f"when '{word}' then {score!r}" for word, score in REMOTE_SCALE.items())
+)
+_COMMUTE_SQL = (
+    f"case when {sql_number('offer.commute_minutes')} is null "
+    f"and lower(coalesce(offer.remote, '')) = 'remote' then 0.0 "
+    f"else {sql_number('offer.commute_minutes')} end"
+)
 
 
 def other_factors() -> list[Factor]:
     return [
-        Factor("pto", "Paid time off", lambda o: _number(o, "pto_days"), "days", default_weight=10),
+        Factor("pto", "Paid time off", lambda o: _number(o, "pto_days"), "days", default_weight=10,
+               sql=sql_number("offer.pto_days")),
         Factor("remote", "Remote work", _remote, "onsite/hybrid/remote",
-               default_weight=10, scale=REMOTE_SCALE.__getitem__),
+               default_weight=10, scale=REMOTE_SCALE.__getitem__,
+               sql=_REMOTE_SQL, sql_normalized=_REMOTE_NORMALIZED_SQL),
         Factor("commute", "Commute", _commute, "minutes one way",
-               higher_is_better=False, default_weight=10),
+               higher_is_better=False, default_weight=10, sql=_COMMUTE_SQL),
     ]
 
 
@@ -69,7 +87,7 @@ async def _rating_factors(db, offers: Sequence[Offer]) -> list[Factor]:
     for application_id, criterion, score in result.rows:
         if application_id not in wanted or criterion is None or score is None:
             continue
-        key = " ".join(str(criterion).split()).lower()
+        key = _criterion_key(criterion)
         if key:
             by_criterion.setdefault(key, {})[application_id] = float(score)
     factors = []
@@ -88,6 +106,51 @@ async def _rating_factors(db, offers: Sequence[Offer]) -> list[Factor]:
     return factors
 
 
+def _criterion_key(criterion: Any) -> str:
+    return " ".join(str(criterion).split()).lower()
+
+
+async def _rating_factors_sql(db, applications_sql: str) -> list[Factor]:
+    # The criteria of the compared offers, each with every spelling that means
+    # it ("Growth", "growth "); the score is the last row's, as on the Python path.
+    result = await db.execute(
+        "select distinct criterion from ratings where criterion is not null and score is not null "
+        f"and application_id in ({applications_sql})"
+    )
+    spellings: dict[str, list[str]] = {}
+    for (criterion,) in result.rows:
+        key = _criterion_key(criterion)
+        if key:
+            spellings.setdefault(key, []).append(criterion)
+    factors = []
+    for n, criterion in enumerate(sorted(spellings)):
+        params = {f"jh_rating_{n}_{k}": raw for k, raw in enumerate(spellings[criterion])}
+        names = ", ".join(f":{name}" for name in params)
+        score = (
+            "(select r.score * 1.0 from ratings r where r.application_id = offer.application_id "
+            f"and r.criterion in ({names}) and r.score is not null order by r.id desc limit 1)"
+        )
+        factors.append(
+            Factor(
+                f"rating:{criterion}",
+                f"Rating: {criterion}",
+                _missing,
+                "score 1-5",
+                default_weight=10,
+                scale=_rating_scale,
+                sql=score,
+                sql_normalized=f"({score} - 1) / 4.0",
+                sql_params=params,
+            )
+        )
+    return factors
+
+
+def _missing(offer: Offer) -> None:
+    # Factors from expand_sql are only ever valued in SQL.
+    return None
+
+
 def _rating_value(scores: dict[int, float]):
     def value(offer: Offer) -> Any:
         return scores.get(offer.application_id)
@@ -100,5 +163,5 @@ def builtin_factors(datasette: "Datasette") -> list[Factor | FactorGroup]:
     return [
         *money_factors(currency),
         *other_factors(),
-        FactorGroup("rating", _rating_factors),
+        FactorGroup("rating", _rating_factors, _rating_factors_sql),
     ]

@@ -58,6 +58,9 @@ ValueFn = Callable[[Offer], Any]
 # load(db, offers) -> {offer_id: anything}; `db` is a datasette.database.Database.
 LoadFn = Callable[[Any, Sequence[Offer]], Awaitable[Mapping[int, Any]]]
 ExpandFn = Callable[[Any, Sequence[Offer]], Awaitable[Sequence["Factor"]]]
+# expand_sql(db, applications_sql) -> factors; `applications_sql` is a fixed
+# SELECT of the compared offers' application_id, to use as a subquery.
+ExpandSqlFn = Callable[[Any, str], Awaitable[Sequence["Factor"]]]
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,17 @@ class Factor:
     comparison, before any ``value`` call, with every offer: one query for all
     of them, never one per offer; its result for an offer is in
     ``offer.loaded[factor.name]``.
+
+    With ``sql`` the comparison runs inside SQLite and never builds an Offer
+    for every row: ``sql`` is an expression for the raw value (NULL when
+    missing) over the columns of ``offer``, one row of the compared set (every
+    column of the offers table, ``offer_id``, ``per_base``, and the money
+    columns in the base currency: ``base``, ``bonus``, ``signing``,
+    ``retirement``, ``equity``, ``first_year_comp``, ``annual_comp``).
+    ``sql_params`` are bound by name, so name them after the factor.
+    A factor with ``scale`` gives ``sql_normalized`` too (its 0..1 value).
+    When any factor lacks ``sql`` the comparison takes the Python path:
+    every offer is loaded and ``value`` is called for each (correct, slower).
     """
 
     name: str
@@ -80,15 +94,29 @@ class Factor:
     default_weight: float = 0.0
     scale: Callable[[Any], float] | None = None
     load: LoadFn | None = None
+    sql: str | None = None
+    sql_normalized: str | None = None
+    sql_params: Mapping[str, Any] | None = None
+
+    @property
+    def in_sql(self) -> bool:
+        return self.sql is not None and (self.scale is None or self.sql_normalized is not None)
 
 
 @dataclass(frozen=True)
 class FactorGroup:
     """Factors whose names depend on the data (one per rating criterion):
-    ``expand(db, offers)`` returns them."""
+    ``expand(db, offers)`` returns them; ``expand_sql(db, applications_sql)``
+    does the same without Offer objects, for the SQL path."""
 
     name: str
     expand: ExpandFn
+    expand_sql: ExpandSqlFn | None = None
+
+
+def sql_number(expr: str) -> str:
+    """SQL for a column read as a number the way ``_num`` reads it: text is missing."""
+    return f"(case when typeof({expr}) in ('integer', 'real') then ({expr}) * 1.0 end)"
 
 
 # --- money -------------------------------------------------------------------
@@ -187,6 +215,20 @@ def parse_weight(factor: str, text: Any, valid: Sequence[str]) -> float:
     return number
 
 
+MAX_LIMIT = 10_000
+DEFAULT_LIMIT = 50
+
+
+def parse_limit(text: Any) -> int:
+    """How many offers the document lists: a whole number from 1 to 10,000."""
+    raw = str(text).strip() if text is not None and not isinstance(text, bool) else ""
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ScoringError(
+            f"limit must be a whole number from 1 to {MAX_LIMIT:,}, got {text!r}"
+        )
+    return int(raw)
+
+
 def parse_horizon(text: Any) -> float:
     """The horizon in years: more than 0, at most 50."""
     number = _num(text) if not isinstance(text, bool) else None
@@ -241,10 +283,11 @@ class OfferResult:
 
 @dataclass(frozen=True)
 class Ranking:
-    offers: list[OfferResult]
+    offers: list[OfferResult]  # the top ``limit`` offers only
     weights: dict[str, float]
     close_call: bool
     flips: list[str]
+    count: int = 0  # how many offers were ranked
 
 
 def normalize(factor: Factor, values: Sequence[Any]) -> list[float | None]:
@@ -281,15 +324,17 @@ def _scores(weighted_sums: Sequence[float], total_weight: float) -> list[float]:
     return [100 * s / total_weight for s in weighted_sums]
 
 
-def _top(scores: Sequence[float], offers: Sequence[Offer]) -> int:
-    return min(
-        range(len(offers)),
-        key=lambda i: _order_key(scores[i], offers[i].money.annual_comp, offers[i].offer_id),
-    )
+def rank(
+    offers: Sequence[Offer],
+    factors: Sequence[Factor],
+    weights: Mapping[str, float],
+    limit: int | None = None,
+) -> Ranking:
+    """Score and rank the offers (SPEC section 5); details for the top ``limit`` only.
 
-
-def rank(offers: Sequence[Offer], factors: Sequence[Factor], weights: Mapping[str, float]) -> Ranking:
-    """Score and rank the offers (SPEC section 5)."""
+    The ranking, close_call and flips always cover every offer; the per-factor
+    detail is built only for the offers returned.
+    """
     n = len(offers)
     weights = {f.name: float(weights.get(f.name, 0.0)) for f in factors}
     total = sum(w for w in weights.values() if w > 0)
@@ -300,20 +345,28 @@ def rank(offers: Sequence[Offer], factors: Sequence[Factor], weights: Mapping[st
         raw[f.name] = values
         norm[f.name] = [0.0 if s is None else s for s in normalize(f, values)]
     active = [f.name for f in factors if weights[f.name] > 0]
-    sums = [sum(weights[name] * norm[name][i] for name in active) for i in range(n)]
+    sums: list[float] = [0.0] * n
+    for name in active:
+        w = weights[name]
+        sums = [s + w * v for s, v in zip(sums, norm[name])]
     scores = _scores(sums, total)
+    # Everything of the order key but the score: annual_comp desc, missing
+    # last, then offer id.
+    tails = [
+        (a is None, -(a or 0.0), o.offer_id)
+        for o in offers
+        for a in (o.money.annual_comp,)
+    ]
+    order = sorted(range(n), key=lambda i: (-scores[i], tails[i]))
+    shown = order if limit is None else order[:limit]
 
-    order = sorted(
-        range(n),
-        key=lambda i: _order_key(scores[i], offers[i].money.annual_comp, offers[i].offer_id),
-    )
     columns = [
         (f.name, raw[f.name], norm[f.name], weights[f.name],
          100 * weights[f.name] / total if total > 0 and weights[f.name] > 0 else 0.0)
         for f in factors
     ]
     results = []
-    for position, i in enumerate(order, 1):
+    for position, i in enumerate(shown, 1):
         # contribution = 100 × w·s / Σw, with 100·w/Σw worked out once per factor
         per_factor = {
             name: FactorScore(values[i], ns[i], w, share * ns[i])
@@ -322,34 +375,48 @@ def rank(offers: Sequence[Offer], factors: Sequence[Factor], weights: Mapping[st
         missing = [name for name, values, _, _, _ in columns if values[i] is None]
         results.append(OfferResult(offers[i], position, scores[i], per_factor, missing))
 
-    close_call = n >= 2 and abs(results[0].score - results[1].score) < CLOSE_CALL_POINTS
-    flips = _flips(offers, active, weights, norm, sums, total, order[0]) if n >= 2 else []
-    return Ranking(results, weights, close_call, flips)
+    close_call = n >= 2 and abs(scores[order[0]] - scores[order[1]]) < CLOSE_CALL_POINTS
+    flips = _flips(active, weights, norm, sums, total, tails, order[0]) if n >= 2 else []
+    return Ranking(results, weights, close_call, flips, n)
 
 
 def _flips(
-    offers: Sequence[Offer],
     active: Sequence[str],
     weights: Mapping[str, float],
     norm: Mapping[str, list[float]],
     sums: Sequence[float],
     total: float,
+    tails: Sequence[tuple],
     top: int,
 ) -> list[str]:
     """Factors for which moving that one weight by -20% or +20% changes the top offer.
 
     Only factors with a weight above 0 are tried: 20% of 0 is 0, so a factor the
     person switched off cannot flip anything by this test (raising it from 0 is a
-    different question, which the live weight form answers). Normalised values do
-    not depend on weights, so each trial only re-adds one factor's share.
+    different question, which the live weight form answers).
+
+    Moving one weight w by d adds d to every denominator alike, so the ranking
+    under the moved weight is the ranking of sum_i + d * s_i: no re-ranking,
+    one pass per factor and sign that only asks whether anyone beats the top
+    offer under the tie-break rule (score, then annual_comp, then offer id).
+    The scores are the same floating-point numbers a full re-ranking computes.
     """
     flips = []
     for name in active:
         w = weights[name]
+        column = norm[name]
         for step in (-FLIP_STEP, FLIP_STEP):
             delta = w * step
-            trial = [s + delta * v for s, v in zip(sums, norm[name])]
-            if _top(_scores(trial, total + delta), offers) != top:
+            denominator = total + delta
+            if denominator > 0:
+                trial = [100 * (s + delta * v) / denominator for s, v in zip(sums, column)]
+            else:
+                trial = [0.0] * len(sums)
+            best = max(trial)
+            mine = trial[top]
+            if best > mine or any(
+                t == mine and tails[i] < tails[top] for i, t in enumerate(trial) if t == best
+            ):
                 flips.append(name)
                 break
     return flips

@@ -80,11 +80,15 @@ def _compare_url(datasette, database: str, suffix: str = "") -> str:
 
 
 async def _compare_document(request, datasette, db, pairs):
-    from .compare import CompareParams, build
+    return (await _comparison(datasette, db, pairs)).doc
+
+
+async def _comparison(datasette, db, pairs):
+    from .compare import CompareParams, compute
     from .scoring import ScoringError
 
     try:
-        return await build(datasette, db, CompareParams.from_pairs(pairs))
+        return await compute(datasette, db, CompareParams.from_pairs(pairs))
     except ScoringError as e:
         raise BadRequest(str(e))
 
@@ -110,7 +114,8 @@ async def compare_page(request, datasette):
             raise Forbidden("Saving a weight profile needs a writable database and write permission")
         return await _save_profile(request, datasette, db)
     pairs = _query_pairs(request)
-    doc = await _compare_document(request, datasette, db, pairs)
+    comparison = await _comparison(datasette, db, pairs)
+    doc = comparison.doc
     palette = compare.colors(doc)
     labels = {f["name"]: f["label"] for f in doc["factors"]}
     selected_profile = request.args.get("profile") or ""
@@ -129,6 +134,8 @@ async def compare_page(request, datasette):
                 "selected_profile": selected_profile,
                 "include_all": request.args.get("status") == "all",
                 "horizon_text": compare.weight_text(doc["horizon"]),
+                "offer_count": comparison.count,
+                "limit_text": request.args.get("limit") or "",
                 "writable": writable,
                 "page_url": _compare_url(datasette, db.name),
                 "json_url": _compare_url(datasette, db.name, ".json"),

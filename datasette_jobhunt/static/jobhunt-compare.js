@@ -202,8 +202,13 @@
       steady.hidden = !(offers.length >= 2 && !doc.flips.length);
     }
 
-    weightsForm.addEventListener("input", function () {
+    weightsForm.addEventListener("input", function (event) {
       clearTimeout(timer);
+      if (event.target.name === "status") {
+        // Another compared set: its size and factors come with a page load.
+        weightsForm.submit();
+        return;
+      }
       timer = setTimeout(function () { refresh(query(weightsForm), false); }, 250);
     });
     weightsForm.addEventListener("submit", function (event) {
