@@ -80,3 +80,25 @@ def test_form_without_javascript(browser, server):
         screenshot(page, "compare-nojs")
     finally:
         context.close()
+
+
+def test_top_of_many_offers(page, db_path, datasette_server):
+    from test_compare_fast import write_database
+
+    rows = [
+        {"base_salary": 100_000 + 1000 * i, "pto_days": 20 + i % 7, "remote": "hybrid",
+         "commute_minutes": 30, "currency": "USD", "status": "pending", "revisions": 1,
+         "ratings": [], "bonus_target": None, "signing_bonus": None, "equity_total": None,
+         "equity_discount_pct": None, "vesting_cliff_months": 12, "retirement_match_pct": None}
+        for i in range(60)
+    ]
+    write_database(db_path, rows)
+    server = datasette_server(db_path)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server.url + "/-/jobhunt/jobs/compare?limit=5")
+    expect(page.locator(".compare-count")).to_have_text("Showing the top 5 of 60 offers.")
+    expect(page.locator(".compare-ranking tbody tr")).to_have_count(5)
+    screenshot(page, "compare-top-of-many")
+    # A live weight change keeps the limit: still five rows.
+    page.fill('input[name="w.pto"]', "200")
+    expect(page.locator(".compare-ranking tbody tr")).to_have_count(5)
