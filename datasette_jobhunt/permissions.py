@@ -34,3 +34,28 @@ def is_writer(datasette: "Datasette", actor) -> bool:
 def can_write(datasette: "Datasette", actor, database: str) -> bool:
     db = datasette.databases.get(database)
     return bool(db and db.is_mutable) and is_writer(datasette, actor)
+
+
+# --- Datasette 1.0 (issue 7) ---
+
+
+def write_query_rules(datasette: "Datasette", actor, action: str):
+    """Datasette 1.0's permission_resources_sql: when `writers` is set, deny
+    view-query on this plugin's writable queries to everyone else, so their
+    form and their POST are both 403 (0.65 does this with an allow block)."""
+    if action != "view-query" or is_writer(datasette, actor):
+        return None
+    from datasette.permissions import PermissionSQL
+
+    from .queries import SOURCE
+
+    # A child-level deny outranks the default allow and any database-level allow.
+    return PermissionSQL(
+        sql="""
+        SELECT database_name AS parent, name AS child, 0 AS allow,
+               'only the writers of the datasette-jobhunt config may run it' AS reason
+        FROM queries
+        WHERE source = :jobhunt_source AND is_write = 1
+        """,
+        params={"jobhunt_source": SOURCE},
+    )

@@ -79,9 +79,14 @@ def _flag(param: str) -> str:
 APPLICATION_ID = """(SELECT a.id FROM applications a JOIN companies c ON c.id = a.company_id
         WHERE c.name = trim(coalesce(:company, '')) AND a.role = trim(coalesce(:role, '')))"""
 
-# Local "now" honouring JOBHUNT_NOW: clock.install gives every connection jobhunt_now().
-NOW = "jobhunt_now()"
-TODAY = "substr(jobhunt_now(), 1, 10)"
+# Local "now" honouring JOBHUNT_NOW, as the magic parameter the plugin
+# registers (register_magic_parameters on both lines) rather than the
+# connection function jobhunt_now(): Datasette 1.0 analyses a write query on a
+# fresh connection that no prepare_connection hook has seen, where a plugin's
+# SQL function does not exist ("no such function").
+NOW = ":_jobhunt_now"
+TODAY = "substr(:_jobhunt_now, 1, 10)"
+MAGIC_PREFIX = "jobhunt"
 
 FROM_NOTES = """
 FROM negotiation_notes n
@@ -422,6 +427,63 @@ async def canned_queries_for(datasette: "Datasette", database: str, actor) -> di
                 definition["allow"] = {"id": list(writers)}
         result[name] = definition
     return result
+
+
+# --- Datasette 1.0 (issue 7) ---
+
+
+def magic_parameters(datasette: "Datasette") -> list:
+    """``:_jobhunt_now``: now (or JOBHUNT_NOW) in the configured zone, as stored."""
+    from . import clock
+
+    def jobhunt(key: str, request) -> str:
+        if key != "now":
+            raise KeyError(key)
+        return clock.stamp(config.from_datasette(datasette).tz)
+
+    return [(MAGIC_PREFIX, jobhunt)]
+
+
+# Marks the rows this plugin puts in 1.0's internal `queries` table, so the
+# writers rule denies exactly these and never a same-named query of the user's.
+SOURCE = "datasette-jobhunt"
+
+
+async def store_queries(datasette: "Datasette") -> None:
+    """Datasette 1.0 has no canned_queries hook: store the same definitions once
+    at startup for every job-hunt database attached by then (a database
+    attached later gets them at the next start). Writable ones only on a
+    mutable file; `writers` is enforced by permissions.write_query_rules."""
+    for database in list(datasette.databases):
+        if not await is_jobhunt_database(datasette, database):
+            continue
+        mutable = datasette.databases[database].is_mutable
+        for name, query in QUERIES.items():
+            write = bool(query.get("write"))
+            if write and not mutable:
+                continue
+            existing = await datasette.get_query(database, name)
+            if existing is not None and existing.source != SOURCE:
+                # A query the user configured under the same name stays theirs.
+                continue
+            await datasette.add_query(
+                database,
+                name,
+                query["sql"],
+                title=query.get("title"),
+                description=query.get("description"),
+                parameters=query.get("params"),
+                is_write=write,
+                is_trusted=True,
+                hide_sql=write,
+                source=SOURCE,
+                on_success_message=query.get("on_success_message"),
+                on_success_redirect=(
+                    datasette.urls.path(just_written_path(database, query["redirect"]))
+                    if write
+                    else None
+                ),
+            )
 
 
 # --- friendly messages -------------------------------------------------------

@@ -145,3 +145,30 @@ def screenshot(page, name):
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# --- both Datasette lines (issue 7) -----------------------------------------
+
+import re  # noqa: E402
+
+import datasette.app as _datasette_app  # noqa: E402
+
+# 1.0 has datasette.allowed(); 0.65 has permission_allowed().
+DATASETTE_1 = hasattr(_datasette_app.Datasette, "allowed")
+
+
+def form_post_parts(form_response):
+    """What a browser sends back with a form Datasette served it, as
+    (extra fields, cookies, headers): on 0.65 the csrftoken field and the
+    ds_csrftoken cookie; on 1.0, which checks Sec-Fetch-Site instead and
+    renders no token, the header a browser adds to a same-origin POST."""
+    match = re.search(r'name="csrftoken" value="([^"]+)"', form_response.text)
+    if DATASETTE_1:
+        fields = {"csrftoken": match.group(1)} if match else {}
+        return fields, {}, {"sec-fetch-site": "same-origin"}
+    assert match, "the form has no csrftoken field"
+    return (
+        {"csrftoken": match.group(1)},
+        {"ds_csrftoken": form_response.cookies["ds_csrftoken"]},
+        {},
+    )

@@ -67,4 +67,8 @@ def build(path):
             {"application_id": 4, "criterion": "growth", "score": 3},
         ]
     )
+    # Closing checkpoints the WAL into the file: an immutable open (-i) reads
+    # the main file only, and would otherwise see whatever the WAL still holds
+    # as missing until garbage collection happens to close this connection.
+    db.close()
     return path
