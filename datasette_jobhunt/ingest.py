@@ -897,6 +897,12 @@ class _Ingest:
                 continue
             if value.__class__ is str:
                 if memo is None:
+                    # Plain text skips parse_text for speed; only its NUL check is repeated here.
+                    if "\x00" in value:
+                        self.error(unit, line, column, "contains a NUL character (U+0000); remove it")
+                        bad.add(column)
+                        ok = False
+                        continue
                     value = value.strip()
                     if value:
                         values[column] = value

@@ -73,6 +73,10 @@ def parse_text(value: Any) -> str | None:
     if isinstance(value, (dict, list)):
         raise NormalizeError("expected text, got a nested object or list")
     text = str(value).strip()
+    if "\x00" in text:
+        # Browsers turn NUL into U+FFFD, so such a value (a rating criterion
+        # named in a weight form) could never be sent back as it is stored.
+        raise NormalizeError("contains a NUL character (U+0000); remove it")
     return text or None
 
 

@@ -122,7 +122,8 @@ def build(path) -> dict:
     db["ratings"].insert_all(
         {
             "application_id": o["application_id"],
-            "criterion": f"{payload(j)} c{j}",
+            # NUL cannot survive an HTML form (ingest refuses it); everything else can.
+            "criterion": f"{payload(j)} c{j}".replace("\x00", ""),
             "score": 1 + (j % 5),
             "note": payload(j + 1),
         }
