@@ -324,7 +324,7 @@ def _money_sql() -> str:
     num = scoring.sql_number
     ok = f"(per_base is not null and {num('base_salary')} is not null)"
     return f"""
-jh_m1 as {_MATERIALIZED}(
+jh_m1 as (
   select o1.*,
     {num('base_salary')} * per_base as base,
     case when {ok} then coalesce({num('bonus_target')}, 0.0) * per_base end as bonus,
