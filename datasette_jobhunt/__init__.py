@@ -132,6 +132,14 @@ def register_magic_parameters(datasette):
 
 
 @hookimpl
+def row_actions(datasette, actor, request, database, table, row):
+    # Datasette 1.0 only; 0.65 keeps the link in the id cell (render_cell).
+    from .dashboard import row_actions
+
+    return row_actions(datasette, database, table, row)
+
+
+@hookimpl
 def permission_resources_sql(datasette, actor, action):
     # Datasette 1.0 only; 0.65 has no spec for it and never calls it.
     from .permissions import write_query_rules

@@ -101,6 +101,9 @@ def render_cell(row, value, column, table, database, datasette):
         if "application_id" not in keys:
             return None
         application_id = row["application_id"]
+        if isinstance(application_id, dict):
+            # Datasette 1.0's row page hands over an expanded foreign key.
+            application_id = application_id.get("value")
     else:
         if "company_id" not in keys:
             return None
@@ -114,6 +117,33 @@ def render_cell(row, value, column, table, database, datasette):
         return markupsafe.Markup(
             '{} <a class="jobhunt-row-link" href="{}">application page</a>'
         ).format(value, application_url(datasette, database, application_id))
+
+    return inner
+
+
+def row_actions(datasette: "Datasette", database: str, table: str, row):
+    """Datasette 1.0's row actions menu: the same way to the application page."""
+    if table not in ("applications", "offers") or row is None:
+        return None
+    keys = row.keys() if hasattr(row, "keys") else ()
+    column = "application_id" if table == "offers" else "id"
+    if column not in keys or (table == "applications" and "company_id" not in keys):
+        return None
+    application_id = row[column]
+    if isinstance(application_id, dict):
+        application_id = application_id.get("value")
+    if application_id is None:
+        return None
+
+    async def inner():
+        if not await queries.is_jobhunt_database(datasette, database):
+            return []
+        return [
+            {
+                "href": application_url(datasette, database, application_id),
+                "label": "Application page",
+            }
+        ]
 
     return inner
 
