@@ -410,12 +410,21 @@ async def _rank_sql(db, cfg, factors, weights, horizon, include_all, limit):
     for i in active:
         w = weights[factors[i].name]
         for k, step in enumerate((-scoring.FLIP_STEP, scoring.FLIP_STEP)):
-            delta = w * step
+            # As scoring._flips: the weighted sum re-added in the same order
+            # with the moved weight, and the total weight summed afresh.
+            moved = w + w * step
             tag = f"{i}_{k}"
-            params[f"jh_d{tag}"] = delta
-            params[f"jh_t{tag}"] = total + delta
+            params[f"jh_m{tag}"] = moved
+            params[f"jh_t{tag}"] = sum(
+                v
+                for v in (moved if name == factors[i].name else x for name, x in weights.items())
+                if v > 0
+            )
+            moved_sum = " + ".join(
+                ["0.0"] + [f":jh_m{tag} * s.jh_n{j}" if j == i else f":jh_w{j} * s.jh_n{j}" for j in active]
+            )
             trial = (
-                f"(case when :jh_t{tag} > 0 then 100 * (s.jh_sum + :jh_d{tag} * s.jh_n{i}) "
+                f"(case when :jh_t{tag} > 0 then 100 * ({moved_sum}) "
                 f"/ :jh_t{tag} else 0.0 end)"
             )
             trials.append(
@@ -449,7 +458,7 @@ jh_norm as (
   from jh_values v, jh_mm
 ),
 jh_scored as {_MATERIALIZED}(
-  select jh_norm.*, {weighted} as jh_sum,
+  select jh_norm.*,
     case when :jh_total > 0 then 100 * ({weighted}) / :jh_total else 0.0 end as jh_score
   from jh_norm
 ),

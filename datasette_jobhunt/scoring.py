@@ -395,23 +395,35 @@ def _flips(
     person switched off cannot flip anything by this test (raising it from 0 is a
     different question, which the live weight form answers).
 
-    Moving one weight w by d adds d to every denominator alike, so the ranking
-    under the moved weight is the ranking of sum_i + d * s_i: no re-ranking,
-    one pass per factor and sign that only asks whether anyone beats the top
+    Moving one weight changes every denominator alike, so no re-ranking is
+    needed: one pass per factor and sign only asks whether anyone beats the top
     offer under the tie-break rule (score, then annual_comp, then offer id).
-    The scores are the same floating-point numbers a full re-ranking computes.
+    Ties are common (equal ratings, equal weights), so the trial scores are the
+    very floating-point numbers a full re-ranking computes: the weighted sum is
+    added up in the same order (the part before the moved factor is reused)
+    and the total weight is summed afresh.
     """
     flips = []
+    n = len(sums)
+    prefixes = [[0.0] * n]
     for name in active:
         w = weights[name]
-        column = norm[name]
+        prefixes.append([p + w * v for p, v in zip(prefixes[-1], norm[name])])
+    for position, name in enumerate(active):
+        w = weights[name]
         for step in (-FLIP_STEP, FLIP_STEP):
-            delta = w * step
-            denominator = total + delta
+            moved = w + w * step
+            denominator = sum(
+                v for v in (moved if k == name else x for k, x in weights.items()) if v > 0
+            )
+            trial_sums = [p + moved * v for p, v in zip(prefixes[position], norm[name])]
+            for later in active[position + 1:]:
+                wl = weights[later]
+                trial_sums = [t + wl * v for t, v in zip(trial_sums, norm[later])]
             if denominator > 0:
-                trial = [100 * (s + delta * v) / denominator for s, v in zip(sums, column)]
+                trial = [100 * t / denominator for t in trial_sums]
             else:
-                trial = [0.0] * len(sums)
+                trial = [0.0] * n
             best = max(trial)
             mine = trial[top]
             if best > mine or any(
