@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import math
 import os
 import re
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 DEFAULT_WITHIN = 14.0
 MAX_WITHIN = 3650.0
 SOON = timedelta(hours=24)
-QUERY_TIME_LIMIT_MS = 10_000
 STATUSES = ("overdue", "due_soon", "upcoming")
 STATUS_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "upcoming": "Upcoming"}
 # Lexicographic upper bound that lets every stored value through.
@@ -164,6 +164,12 @@ class DeadlineRule:
         if (self.sql is None) == (self.derive is None):
             raise ValueError(f"deadline rule {self.kind!r} needs exactly one of sql and derive")
 
+
+
+def _fetch(sql: str, params: dict, conn) -> list[dict[str, Any]]:
+    cursor = conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 async def rules_for(datasette: "Datasette") -> list[DeadlineRule]:
     """Every rule from every plugin implementing ``jobhunt_deadline_rules``."""
@@ -354,9 +360,10 @@ async def collect(
         if rule.sql is None:
             continue
         # A fixed, indexed query whose result can legitimately be long (years of
-        # unsent notes): Datasette's 1 s limit guards user SQL, not this.
-        results = await db.execute(rule.sql, params, custom_time_limit=QUERY_TIME_LIMIT_MS)
-        for row in results.rows:
+        # unsent notes): db.execute() would stop at max_returned_rows and at the
+        # 1 s limit meant for user SQL (custom_time_limit can only lower it).
+        rows = await db.execute_fn(functools.partial(_fetch, rule.sql, params))
+        for row in rows:
             raw = row["due"]
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue
