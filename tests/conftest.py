@@ -2,6 +2,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -96,16 +97,20 @@ class Server:
             "suggest_facets",
             "off",
         ]
+        # A file, not a pipe: nobody reads the access log while the server
+        # runs, and a full pipe buffer (a few hundred requests) blocks it.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             command,
             env={**os.environ, **(env or {})},
-            stdout=subprocess.PIPE,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                output = self.process.stdout.read().decode()
+                self.log.seek(0)
+                output = self.log.read().decode()
                 raise RuntimeError(f"datasette exited early:\n{output}")
             try:
                 if httpx.get(self.url + "/-/versions.json", timeout=1).status_code == 200:
@@ -122,6 +127,7 @@ class Server:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        self.log.close()
 
 
 @pytest.fixture
