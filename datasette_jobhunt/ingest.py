@@ -1024,7 +1024,7 @@ class _Ingest:
         missing = [n for f, n in wanted.items() if f not in companies]
         if not (missing and create):
             return set()
-        self.conn.executemany("INSERT INTO companies (name) VALUES (?)", [(n,) for n in missing])
+        _insert_parents(self.conn, "companies", ("name",), [(n,) for n in missing])
         self.report.add("companies", "inserted", len(missing))
         self._fetch_companies(missing)
         return {companies[f] for f, n in wanted.items() if n in missing}
@@ -1061,7 +1061,7 @@ class _Ingest:
         ]
         if not (missing and create):
             return set()
-        self.conn.executemany("INSERT INTO applications (company_id, role) VALUES (?, ?)", missing)
+        _insert_parents(self.conn, "applications", ("company_id", "role"), missing)
         self.report.add("applications", "inserted", len(missing))
         self._fetch_applications(missing, by_company)
         return {applications[(by_company[c], _fold(r))] for c, r in missing}
@@ -1202,11 +1202,7 @@ class _Ingest:
                 (pending.line, tuple(values[c] for c in changed) + (before["id"],))
             )
         for columns, params in inserts.items():
-            sql = (
-                f"INSERT INTO [{spec.name}] ({', '.join(f'[{c}]' for c in columns)}) "
-                f"VALUES ({', '.join('?' * len(columns))})"
-            )
-            self.write(unit, sql, params)
+            self.insert(unit, spec.name, columns, params)
             self.report.add(spec.name, "inserted", len(params))
         for columns, params in updates.items():
             sql = (
@@ -1244,17 +1240,79 @@ class _Ingest:
                 found[((row[parent_column],) if parent_column else ()) + spec.identity(row)] = row
         return found
 
+    # Validation should catch everything the schema refuses. If it did not,
+    # the error rolls the whole ingest back and names the failing row. (A
+    # savepoint per batch would copy every page the batch touches into a
+    # sub-journal.)
+
+    def insert(self, unit: _Unit, table: str, columns: tuple[str, ...],
+               params: list[tuple[int, tuple]]) -> None:
+        cursor = self.conn.cursor()
+        rows = [p for _, p in params]
+        try:
+            _insert(cursor, table, columns, rows)
+        except _Refused as refused:
+            self.error(unit, params[refused.index][0], None,
+                       f"the database refused the row: {refused.error}")
+
     def write(self, unit: _Unit, sql: str, params: list[tuple[int, tuple]]) -> None:
-        # Validation should catch everything the schema refuses. If it did
-        # not, the error rolls the whole ingest back; the rows written before
-        # the failing one tell which row it was. (A savepoint per batch would
-        # copy every page the batch touches into a sub-journal.)
         cursor = self.conn.cursor()
         try:
             cursor.executemany(sql, [p for _, p in params])
         except sqlite3.IntegrityError as e:
             index = cursor.rowcount if 0 <= cursor.rowcount < len(params) else 0
             self.error(unit, params[index][0], None, f"the database refused the row: {e}")
+
+
+class _Refused(Exception):
+    def __init__(self, index: int, error: sqlite3.IntegrityError):
+        super().__init__(str(error))
+        self.index = index
+        self.error = error
+
+
+# Enough rows per INSERT to pay the per-statement costs once per many rows,
+# few enough parameters for SQLite builds that allow only 999.
+_ROWS_PER_INSERT = 100
+_MAX_PARAMS = 999
+
+
+def _insert(cursor: sqlite3.Cursor, table: str, columns: Sequence[str],
+            rows: Sequence[tuple]) -> None:
+    """Insert ``rows``, many per statement: SQLite builds the lookup table of a
+    ``CHECK (x IN (...))`` and sets up each trigger once per statement, so one
+    row per statement costs several times more. Raises _Refused with the
+    index of the first row a constraint refuses."""
+    width = len(columns)
+    per = max(1, min(_ROWS_PER_INSERT, _MAX_PARAMS // width))
+    head = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES "
+    one = "(" + ", ".join("?" * width) + ")"
+    many = head + ", ".join([one] * per)
+    single = head + one
+    execute = cursor.execute
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        try:
+            if len(chunk) == per:
+                execute(many, [v for row in chunk for v in row])
+                continue
+        except sqlite3.IntegrityError:
+            # The statement wrote none of its rows: again one by one, to
+            # name the row.
+            pass
+        for offset, row in enumerate(chunk):
+            try:
+                execute(single, row)
+            except sqlite3.IntegrityError as e:
+                raise _Refused(start + offset, e)
+
+
+def _insert_parents(conn: sqlite3.Connection, table: str, columns: Sequence[str],
+                    rows: Sequence[tuple]) -> None:
+    try:
+        _insert(conn.cursor(), table, columns, rows)
+    except _Refused as refused:
+        raise refused.error
 
 
 def _keyed(table: str, columns: Sequence[str], rows: int, select: str) -> str:
@@ -1325,23 +1383,47 @@ def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str
     progress_box[0] = _Progress(streamed, progress)
     conn = db.conn
     own = not conn.in_transaction
+    synchronous = conn.execute("PRAGMA synchronous").fetchone()[0]
+    if own:
+        # In WAL mode NORMAL keeps the ingest atomic; it only skips syncing the
+        # log at commit (https://www.sqlite.org/pragma.html#pragma_synchronous).
+        conn.execute("PRAGMA synchronous = NORMAL")
+    # One transaction is one moment: the status_history stamp is read once.
+    conn.create_function("jobhunt_now", 0, _once(clock.stamp))
     try:
-        conn.execute("BEGIN IMMEDIATE" if own else "SAVEPOINT jobhunt_ingest")
-    except sqlite3.OperationalError as e:
-        raise IngestError([f"the database is busy ({e}); close other writers and try again"])
-    work = _Ingest(db, config, errors, report)
-    try:
-        for unit in units:
-            work.run(unit)
-    except BaseException:
-        _finish(conn, own, commit=False)
-        raise
+        try:
+            conn.execute("BEGIN IMMEDIATE" if own else "SAVEPOINT jobhunt_ingest")
+        except sqlite3.OperationalError as e:
+            raise IngestError([f"the database is busy ({e}); close other writers and try again"])
+        work = _Ingest(db, config, errors, report)
+        try:
+            for unit in units:
+                work.run(unit)
+        except BaseException:
+            _finish(conn, own, commit=False)
+            raise
+        finally:
+            progress_box[0].close()
+        _finish(conn, own, commit=not (errors or dry_run))
     finally:
-        progress_box[0].close()
-    _finish(conn, own, commit=not (errors or dry_run))
+        if own:
+            conn.execute(f"PRAGMA synchronous = {int(synchronous)}")
+        clock.install(conn)
     if errors:
         raise IngestError(errors.lines(), errors.total)
     return report
+
+
+def _once(read: Callable[[], str]) -> Callable[[], str]:
+    """``read`` on the first call, its answer on every later one."""
+    answer: list[str] = []
+
+    def call() -> str:
+        if not answer:
+            answer.append(read())
+        return answer[0]
+
+    return call
 
 
 def _finish(conn: sqlite3.Connection, own: bool, commit: bool) -> None:

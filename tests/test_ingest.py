@@ -575,6 +575,30 @@ def test_many_rows_in_batches(db_path, tmp_path):
     assert run(db_path, path).counts["offers"] == {"inserted": 0, "updated": 0, "unchanged": 2500}
 
 
+@pytest.mark.parametrize("bad_line", [2, 137, 251, 252])
+def test_a_row_the_database_refuses_is_named(db_path, tmp_path, bad_line):
+    # Rows go in many per INSERT statement. A constraint the validation does
+    # not know about (a user's own trigger here) must still name the exact row,
+    # wherever it sits: first, inside a full statement, or in the short tail.
+    db = sqlite_utils.Database(db_path)
+    db.execute(
+        "CREATE TRIGGER no_huge_offers BEFORE INSERT ON offers WHEN new.base_salary > 1000000 "
+        "BEGIN SELECT RAISE(ABORT, 'too large for this tracker'); END"
+    )
+    db.close()
+    lines = "".join(
+        f"Company {i % 7},Role {i},1,{5_000_000 if i + 2 == bad_line else 100_000 + i},hybrid\n"
+        for i in range(251)
+    )
+    path = write(tmp_path, "offers.csv", "company,role,revision,base_salary,remote\n" + lines)
+    assert failing(db_path, path) == [
+        f"{path}:{bad_line}: the database refused the row: too large for this tracker"
+    ]
+    good = write(tmp_path, "offer.csv", "company,role,revision,base_salary,remote\n"
+                 + lines.replace("5000000", "100000"))
+    assert run(db_path, good).counts["offers"]["inserted"] == 251
+
+
 def test_new_file_gets_the_schema_wal_and_a_busy_timeout(tmp_path):
     db = sqlite_utils.Database(tmp_path / "new.db")
     ingest_files(db, [write(tmp_path, "companies.csv", "name\nAcme\n")])
