@@ -5,6 +5,7 @@ takes plain values and returns plain values so each formula can be checked by ha
 """
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
@@ -313,17 +314,6 @@ def normalize(factor: Factor, values: Sequence[Any]) -> list[float | None]:
     return out
 
 
-def _order_key(score: float, annual_comp: float | None, offer_id: int) -> tuple:
-    # Score desc, then annual_comp desc with missing last, then offer id asc.
-    return (-score, annual_comp is None, -(annual_comp or 0.0), offer_id)
-
-
-def _scores(weighted_sums: Sequence[float], total_weight: float) -> list[float]:
-    if total_weight <= 0:
-        return [0.0] * len(weighted_sums)
-    return [100 * s / total_weight for s in weighted_sums]
-
-
 def rank(
     offers: Sequence[Offer],
     factors: Sequence[Factor],
@@ -335,59 +325,112 @@ def rank(
     The ranking, close_call and flips always cover every offer; the per-factor
     detail is built only for the offers returned.
     """
-    n = len(offers)
-    weights = {f.name: float(weights.get(f.name, 0.0)) for f in factors}
-    total = sum(w for w in weights.values() if w > 0)
     raw: dict[str, list[Any]] = {}
     norm: dict[str, list[float]] = {}
     for f in factors:
         values = [f.value(o) for o in offers]
         raw[f.name] = values
         norm[f.name] = [0.0 if s is None else s for s in normalize(f, values)]
-    active = [f.name for f in factors if weights[f.name] > 0]
+    tails = [tail(o.money.annual_comp, o.offer_id) for o in offers]
+    scored = rank_columns([f.name for f in factors], norm, weights, tails, limit)
+
+    weights = scored.weights
+    results = []
+    for position, i in enumerate(scored.shown, 1):
+        per_factor = {
+            name: FactorScore(raw[name][i], norm[name][i], weights[name], share * norm[name][i])
+            for name, share in scored.shares.items()
+        }
+        missing = [name for name in scored.shares if raw[name][i] is None]
+        results.append(OfferResult(offers[i], position, scored.scores[i], per_factor, missing))
+    return Ranking(results, weights, scored.close_call, scored.flips, len(offers))
+
+
+def tail(annual_comp: float | None, offer_id: int) -> tuple:
+    """Everything of the order key but the score: annual_comp desc, missing last, then offer id."""
+    return (annual_comp is None, -(annual_comp or 0.0), offer_id)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The weight-dependent part of a ranking, over columns of normalised values."""
+
+    weights: dict[str, float]
+    shares: dict[str, float]  # 100·w/Σw per factor: contribution = share × normalized
+    scores: list[float]
+    shown: list[int]  # indexes of the top ``limit`` offers, best first
+    close_call: bool
+    flips: list[str]
+
+
+def rank_columns(
+    names: Sequence[str],
+    norm: Mapping[str, Sequence[float]],
+    weights: Mapping[str, float],
+    tails: Sequence[tuple],
+    limit: int | None = None,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+) -> Scored:
+    """Scores, the top ``limit``, close_call and flips from normalised values.
+
+    ``norm`` holds one column per factor (missing already 0.0), ``tails`` the
+    tie-break key of each offer (see ``tail``), ``bounds`` the (min, max) of
+    each column when the caller has them. Work done per offer is one weighted
+    sum; sorting and the flip trials only touch the offers near the top.
+    """
+    n = len(tails)
+    weights = {name: float(weights.get(name, 0.0)) for name in names}
+    total = sum(w for w in weights.values() if w > 0)
+    active = [name for name in names if weights[name] > 0]
     sums: list[float] = [0.0] * n
     for name in active:
         w = weights[name]
         sums = [s + w * v for s, v in zip(sums, norm[name])]
     scores = _scores(sums, total)
-    # Everything of the order key but the score: annual_comp desc, missing
-    # last, then offer id.
-    tails = [
-        (a is None, -(a or 0.0), o.offer_id)
-        for o in offers
-        for a in (o.money.annual_comp,)
-    ]
-    order = sorted(range(n), key=lambda i: (-scores[i], tails[i]))
+    shares = {
+        name: 100 * w / total if total > 0 and w > 0 else 0.0 for name, w in weights.items()
+    }
+    order = _top(scores, tails, max(limit, 2) if limit is not None else None)
     shown = order if limit is None else order[:limit]
-
-    columns = [
-        (f.name, raw[f.name], norm[f.name], weights[f.name],
-         100 * weights[f.name] / total if total > 0 and weights[f.name] > 0 else 0.0)
-        for f in factors
-    ]
-    results = []
-    for position, i in enumerate(shown, 1):
-        # contribution = 100 × w·s / Σw, with 100·w/Σw worked out once per factor
-        per_factor = {
-            name: FactorScore(values[i], ns[i], w, share * ns[i])
-            for name, values, ns, w, share in columns
-        }
-        missing = [name for name, values, _, _, _ in columns if values[i] is None]
-        results.append(OfferResult(offers[i], position, scores[i], per_factor, missing))
-
     close_call = n >= 2 and abs(scores[order[0]] - scores[order[1]]) < CLOSE_CALL_POINTS
-    flips = _flips(active, weights, norm, sums, total, tails, order[0]) if n >= 2 else []
-    return Ranking(results, weights, close_call, flips, n)
+    flips = []
+    if n >= 2:
+        if bounds is None:
+            bounds = {name: (min(norm[name]), max(norm[name])) for name in active}
+        flips = _flips(active, weights, norm, sums, tails, order[0], bounds)
+    return Scored(weights, shares, scores, shown, close_call, flips)
+
+
+def _top(scores: Sequence[float], tails: Sequence[tuple], limit: int | None) -> list[int]:
+    # Sorting every offer by a tuple key costs more than everything else here;
+    # only the offers scoring at least the limit-th best score can be listed.
+    n = len(scores)
+    key = lambda i: (-scores[i], tails[i])  # noqa: E731
+    if limit is None or limit >= n:
+        return sorted(range(n), key=key)
+    cutoff = heapq.nlargest(limit, scores)[-1]
+    pool = [i for i, s in enumerate(scores) if s >= cutoff]
+    if len(pool) < limit:
+        # NaN from a plugin's scale compares false both ways: no shortcut then.
+        return sorted(range(n), key=key)[:limit]
+    pool.sort(key=key)
+    return pool[:limit]
+
+
+def _scores(weighted_sums: Sequence[float], total_weight: float) -> list[float]:
+    if total_weight <= 0:
+        return [0.0] * len(weighted_sums)
+    return [100 * s / total_weight for s in weighted_sums]
 
 
 def _flips(
     active: Sequence[str],
     weights: Mapping[str, float],
-    norm: Mapping[str, list[float]],
+    norm: Mapping[str, Sequence[float]],
     sums: Sequence[float],
-    total: float,
     tails: Sequence[tuple],
     top: int,
+    bounds: Mapping[str, tuple[float, float]],
 ) -> list[str]:
     """Factors for which moving that one weight by -20% or +20% changes the top offer.
 
@@ -395,20 +438,35 @@ def _flips(
     person switched off cannot flip anything by this test (raising it from 0 is a
     different question, which the live weight form answers).
 
-    Moving one weight changes every denominator alike, so no re-ranking is
-    needed: one pass per factor and sign only asks whether anyone beats the top
-    offer under the tie-break rule (score, then annual_comp, then offer id).
-    Ties are common (equal ratings, equal weights), so the trial scores are the
-    very floating-point numbers a full re-ranking computes: the weighted sum is
-    added up in the same order (the part before the moved factor is reused)
-    and the total weight is summed afresh.
+    Moving weight w of factor g to w + d changes offer i's weighted sum by
+    d·n[g][i] and every denominator alike (it stays above 0 while w > 0), so
+    offer i can reach the top offer t only if sum[t] − sum[i] ≤ |d|·(max n[g] −
+    min n[g]). Only those candidates are tried. Ties are common (equal
+    ratings, equal weights), so their trial scores are the very floating-point
+    numbers a full re-ranking computes: the weighted sum added up in the same
+    order with the moved weight, the total weight summed afresh, and the tie
+    broken by annual_comp, then offer id.
     """
-    flips = []
     n = len(sums)
-    prefixes = [[0.0] * n]
+    reach = 0.0
+    magnitude = 0.0
     for name in active:
+        low, high = bounds[name]
         w = weights[name]
-        prefixes.append([p + w * v for p, v in zip(prefixes[-1], norm[name])])
+        reach = max(reach, abs(w * FLIP_STEP) * (high - low))
+        magnitude += w * max(abs(low), abs(high))
+    top_sum = sums[top]
+    # Rounding in the sums is far below a millionth of their size; the margin
+    # only widens the candidate set, never narrows it.
+    reach = reach * 1.000001 + 1e-9 * (magnitude + abs(top_sum)) + 1e-300
+    if math.isfinite(reach) and math.isfinite(top_sum):
+        threshold = top_sum - reach
+        near = [i for i, s in enumerate(sums) if s >= threshold]
+    else:
+        near = list(range(n))
+    columns = [(name, weights[name], norm[name]) for name in active]
+    top_tail = tails[top]
+    flips = []
     for position, name in enumerate(active):
         w = weights[name]
         for step in (-FLIP_STEP, FLIP_STEP):
@@ -416,18 +474,19 @@ def _flips(
             denominator = sum(
                 v for v in (moved if k == name else x for k, x in weights.items()) if v > 0
             )
-            trial_sums = [p + moved * v for p, v in zip(prefixes[position], norm[name])]
-            for later in active[position + 1:]:
-                wl = weights[later]
-                trial_sums = [t + wl * v for t, v in zip(trial_sums, norm[later])]
-            if denominator > 0:
-                trial = [100 * t / denominator for t in trial_sums]
-            else:
-                trial = [0.0] * n
-            best = max(trial)
+            # A denominator of 0 (weights too small to survive rounding) puts
+            # every offer at 0.0, and then anyone may win the tie.
+            pool = near if denominator > 0 else range(n)
+            trial = {}
+            for i in pool:
+                t = 0.0
+                for k, (_, wk, column) in enumerate(columns):
+                    t = t + (moved if k == position else wk) * column[i]
+                trial[i] = 100 * t / denominator if denominator > 0 else 0.0
             mine = trial[top]
+            best = max(trial.values())
             if best > mine or any(
-                t == mine and tails[i] < tails[top] for i, t in enumerate(trial) if t == best
+                t == mine and tails[i] < top_tail for i, t in trial.items() if t == best
             ):
                 flips.append(name)
                 break
