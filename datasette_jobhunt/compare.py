@@ -1,7 +1,10 @@
 """The compare.json document: one function serves the page, the JSON and the CLI."""
 from __future__ import annotations
 
+import itertools
 import sqlite3
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
@@ -203,10 +206,9 @@ async def compute(
         overrides = check_weights(params.weights, factors)
         weights = scoring.resolve_weights(factors, cfg.weights, profile, overrides)
         weights = {f.name: float(weights.get(f.name, 0.0)) for f in factors}
-        rows, count, flips, close_call = await _rank_sql(
+        offers, count, flips, close_call = await _rank_cached(
             db, cfg, factors, weights, horizon, params.include_all, params.limit
         )
-        offers = [_sql_offer(row, position, factors, weights, cfg) for position, row in rows]
     else:
         offers_in = await load_offers(db, cfg, horizon, params.include_all)
         factors = await expand_factors(db, items, offers_in)
@@ -278,21 +280,17 @@ def _warnings(currency: Any, per_base: Any, base_salary: Any, base_currency: str
 
 # --- the SQL path ----------------------------------------------------------------
 #
-# Fetching a value from SQLite into Python costs about as much as SQLite spends
-# on a whole row of this query, so the ranking, close_call and flips are worked
-# out in one statement and only the listed offers come back. Every number is
-# computed with the same floating-point operations, in the same order, as the
-# Python path (scoring.compute_money, scoring.rank): tests hold them equal.
+# SQLite works out each offer's money columns and factor values in one
+# statement; the weighted part (scores, the top offers, close_call, flips) runs
+# in scoring.rank_columns, the same code as the Python path. Every number is
+# computed with the same floating-point operations, in the same order, as
+# scoring.compute_money and scoring.normalize: tests hold the paths equal.
 
 _LATEST = (
     "not exists (select 1 from offers newer where newer.application_id = o.application_id "
     "and newer.revision > o.revision)"
 )
 _OPEN_STATUS = "o.status in ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))
-# Materialising the scored rows once matters: they are read by the ranking, the
-# count and every flip test. MATERIALIZED needs SQLite 3.35.
-_MATERIALIZED = "materialized " if sqlite3.sqlite_version_info >= (3, 35) else ""
-_ORDER = "jh_score desc, annual_comp is null, annual_comp desc, offer_id"
 
 
 def _where(include_all: bool) -> str:
@@ -354,14 +352,92 @@ jh_offer as (
 )"""
 
 
-async def _rank_sql(db, cfg, factors, weights, horizon, include_all, limit):
-    fx_rows = (await db.execute("select currency, per_base from fx_rates")).rows
+# --- the values that do not depend on the weights, cached per read connection ---
+#
+# The live weight form asks again on every change, with the same data. Raw and
+# normalised values depend on the data, the horizon, the status set, the base
+# currency, the fx rates, the factor list and the configured discount, never on
+# the weights; a request that finds them cached only adds up weighted sums.
+# `PRAGMA data_version` changes on a connection whenever another connection
+# commits, so reading it in the same call as the values can never serve a stale
+# ranking. Each read connection has its own counter, so the cache is keyed by
+# connection: by a token registered on it as an SQL function (ids of closed
+# connections are reused, and a connection takes no attributes or weak
+# references).
+
+
+@dataclass
+class ValueTable:
+    """Per offer, the values of every factor: raw, and on 0..1 with missing as 0.0."""
+
+    meta: list[tuple]  # _META_COLUMNS per offer
+    raw: dict[str, list[Any]]
+    norm: dict[str, list[float]]
+    bounds: dict[str, tuple[float, float]]
+    tails: list[tuple]
+
+
+_META_COLUMNS = (
+    "offer_id", "application_id", "company", "role", "revision", "status", "currency",
+    "per_base", "base_salary", "annual_comp", "first_year_comp",
+)
+_CACHE_SIZE = 8
+_cache: "OrderedDict[tuple, ValueTable]" = OrderedDict()
+_cache_lock = threading.Lock()
+_tokens = itertools.count(1)
+
+
+def _connection_token(conn: sqlite3.Connection) -> int:
+    try:
+        return conn.execute("select jobhunt_connection_token()").fetchone()[0]
+    except sqlite3.OperationalError:
+        token = next(_tokens)
+        conn.create_function("jobhunt_connection_token", 0, lambda: token, deterministic=True)
+        return token
+
+
+def _factor_key(factors: Sequence[Factor]) -> tuple:
+    return tuple(
+        (f.name, f.sql, f.sql_normalized, f.higher_is_better, f.scale,
+         tuple(sorted((f.sql_params or {}).items())))
+        for f in factors
+    )
+
+
+def _values_table(conn, cfg, factors, horizon: float, include_all: bool) -> ValueTable:
+    version = conn.execute("pragma data_version").fetchone()[0]
+    fx_rows = conn.execute("select currency, per_base from fx_rates").fetchall()
     fx = {str(code).strip().upper(): float(rate) for code, rate in fx_rows if code and rate}
-    currencies = [row[0] for row in (await db.execute("select distinct currency from offers")).rows]
+    key = (
+        _connection_token(conn), version, float(horizon), include_all, cfg.currency,
+        float(cfg.equity_discount_pct), tuple(sorted(fx.items())), _factor_key(factors),
+    )
+    try:
+        hash(key)
+    except TypeError:
+        # A plugin factor bound an unhashable parameter: correct, uncached.
+        return _read_values(conn, cfg, factors, horizon, include_all, fx)
+    with _cache_lock:
+        table = _cache.get(key)
+        if table is not None:
+            _cache.move_to_end(key)
+            return table
+    table = _read_values(conn, cfg, factors, horizon, include_all, fx)
+    with _cache_lock:
+        # Other versions of this connection's data can never be asked for again.
+        for old in [k for k in _cache if k[0] == key[0]]:
+            del _cache[old]
+        _cache[key] = table
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return table
+
+
+def _read_values(conn, cfg, factors, horizon, include_all, fx) -> ValueTable:
+    currencies = [row[0] for row in conn.execute("select distinct currency from offers")]
     params: dict[str, Any] = {
         "jh_discount": float(cfg.equity_discount_pct),
         "jh_horizon": float(horizon),
-        "jh_limit": max(limit, 2),
     }
     # Each distinct spelling in the table gets rate_for's answer, bound as a parameter.
     cases = ["when o.currency is null then 1.0"]
@@ -370,163 +446,87 @@ async def _rank_sql(db, cfg, factors, weights, horizon, include_all, limit):
         params[f"jh_rate{i}"] = scoring.rate_for(code, cfg.currency, fx)
         cases.append(f"when o.currency = :jh_cur{i} then :jh_rate{i}")
     per_base = f"case {' '.join(cases)} end"
-
-    values, lows = [], []
+    values = []
     for i, f in enumerate(factors):
         for key, value in (f.sql_params or {}).items():
             if key in params:
                 raise ValueError(f"factor {f.name}: SQL parameter name {key!r} is taken")
             params[key] = value
-        if f.scale is not None:
-            values.append(f"({f.sql}) as jh_v{i}, ({f.sql_normalized}) as jh_s{i}")
-        else:
-            values.append(f"({f.sql}) * 1.0 as jh_v{i}")
-            lows.append(f"min(jh_v{i}) as jh_lo{i}, max(jh_v{i}) as jh_hi{i}")
-
-    def normalized(i: int, row: str) -> str:
-        f = factors[i]
-        v = f"{row}.jh_v{i}"
-        if f.scale is not None:
-            return f"coalesce({row}.jh_s{i}, 0.0)"
-        lo, hi = f"jh_mm.jh_lo{i}", f"jh_mm.jh_hi{i}"
-        spread = f"({hi} - {lo})"
-        if f.higher_is_better:
-            return f"case when {v} is null then 0.0 when {spread} = 0 then 1.0 else ({v} - {lo}) / {spread} end"
-        return f"case when {v} is null then 0.0 when {spread} = 0 then 1.0 else ({hi} - {v}) / {spread} end"
-
-    active = [i for i, f in enumerate(factors) if weights[f.name] > 0]
-    total = sum(w for w in weights.values() if w > 0)
-    params["jh_total"] = total
-    for i in active:
-        params[f"jh_w{i}"] = weights[factors[i].name]
-    weighted = " + ".join(["0.0"] + [f":jh_w{i} * jh_n{i}" for i in active])
-    # flips: for each factor and sign, the best trial score among the others
-    # and the top offer's own; a tie is settled by annual_comp, then offer id.
-    trials, tests = [], []
-    beats = (
-        "(s.annual_comp is not null and (top.annual_comp is null or s.annual_comp > top.annual_comp)"
-        " or (s.annual_comp is top.annual_comp and s.offer_id < top.offer_id))"
-    )
-    for i in active:
-        w = weights[factors[i].name]
-        for k, step in enumerate((-scoring.FLIP_STEP, scoring.FLIP_STEP)):
-            # As scoring._flips: the weighted sum re-added in the same order
-            # with the moved weight, and the total weight summed afresh.
-            moved = w + w * step
-            tag = f"{i}_{k}"
-            params[f"jh_m{tag}"] = moved
-            params[f"jh_t{tag}"] = sum(
-                v
-                for v in (moved if name == factors[i].name else x for name, x in weights.items())
-                if v > 0
-            )
-            moved_sum = " + ".join(
-                ["0.0"] + [f":jh_m{tag} * s.jh_n{j}" if j == i else f":jh_w{j} * s.jh_n{j}" for j in active]
-            )
-            trial = (
-                f"(case when :jh_t{tag} > 0 then 100 * ({moved_sum}) "
-                f"/ :jh_t{tag} else 0.0 end)"
-            )
-            trials.append(
-                f"max(case when s.offer_id != top.offer_id then {trial} end) as jh_best{tag}, "
-                f"max(case when s.offer_id = top.offer_id then {trial} end) as jh_top{tag}"
-            )
-            tests.append(
-                f"case when jh_best{tag} > jh_top{tag} then 1 when jh_best{tag} = jh_top{tag} then "
-                f"exists (select 1 from jh_scored s, jh_top top where s.offer_id != top.offer_id "
-                f"and {trial} = jh_top{tag} and {beats}) else 0 end as jh_flip{tag}"
-            )
-
-    shown = ", ".join(
-        f"r.jh_v{i} as jh_v{i}, {normalized(i, 'r')} as jh_n{i}" for i in range(len(factors))
-    )
+        # Scaled factors are put on 0..1 by factor.scale, as on the Python path,
+        # so each value is looked up once.
+        values.append(f"({f.sql}) as jh_v{i}" if f.scale else f"({f.sql}) * 1.0 as jh_v{i}")
     sql = f"""
 with jh_latest as (
   select o.*, o.id as offer_id, {per_base} as per_base
   from offers o where {_where(include_all)}
 ),
-{_money_sql().strip()},
-jh_values as {_MATERIALIZED}(
-  select offer.offer_id, offer.application_id, offer.revision, offer.status, offer.currency,
-    offer.per_base, offer.base_salary, offer.annual_comp, offer.first_year_comp,
-    {", ".join(values) or "null as jh_none"}
-  from jh_offer as offer
-),
-jh_mm as (select {", ".join(lows) or "null as jh_none"} from jh_values),
-jh_norm as (
-  select v.*, {", ".join(f"{normalized(i, 'v')} as jh_n{i}" for i in active) or "null as jh_none"}
-  from jh_values v, jh_mm
-),
-jh_scored as {_MATERIALIZED}(
-  select jh_norm.*,
-    case when :jh_total > 0 then 100 * ({weighted}) / :jh_total else 0.0 end as jh_score
-  from jh_norm
-),
-jh_top as (select offer_id, annual_comp from jh_scored order by {_ORDER} limit 1),
-jh_trials as (select {", ".join(trials) or "null as jh_none"} from jh_scored s, jh_top top),
-jh_flips as (select {", ".join(tests) or "null as jh_none"} from jh_trials)
-select r.offer_id, r.application_id, r.revision, r.status, r.currency, r.per_base,
-  r.base_salary, r.annual_comp, r.first_year_comp, r.jh_score, c.name as company, a.role,
-  (select count(*) from jh_scored) as jh_count, jh_flips.*, {shown}
-from (select * from jh_scored order by {_ORDER} limit :jh_limit) r
-left join applications a on a.id = r.application_id
+{_money_sql().strip()}
+select offer.offer_id, offer.application_id, c.name, a.role, offer.revision, offer.status,
+  offer.currency, offer.per_base, offer.base_salary, offer.annual_comp, offer.first_year_comp
+  {"".join(", " + v for v in values)}
+from jh_offer as offer
+left join applications a on a.id = offer.application_id
 left join companies c on c.id = a.company_id
-join jh_mm
-join jh_flips
-order by r.{_ORDER.replace(", ", ", r.")}
 """
+    rows = conn.execute(sql, params).fetchall()
+    width = len(_META_COLUMNS)
+    columns = list(zip(*rows)) if rows else [()] * (width + len(factors))
+    raw: dict[str, list[Any]] = {}
+    norm: dict[str, list[float]] = {}
+    bounds: dict[str, tuple[float, float]] = {}
+    for i, f in enumerate(factors):
+        column = list(columns[width + i])
+        ns = [0.0 if v is None else v for v in scoring.normalize(f, column)]
+        raw[f.name], norm[f.name] = column, ns
+        bounds[f.name] = (min(ns), max(ns)) if ns else (0.0, 0.0)
+    meta = [row[:width] for row in rows]
+    tails = [scoring.tail(row[9], row[0]) for row in meta]
+    return ValueTable(meta, raw, norm, bounds, tails)
 
+
+async def _rank_cached(db, cfg, factors, weights, horizon, include_all, limit):
     def run(conn):
-        # Our own fixed statement: Datasette's time limit is there for user SQL
-        # (and on 0.65 custom_time_limit can only lower it).
-        cursor = conn.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        table = _values_table(conn, cfg, factors, horizon, include_all)
+        scored = scoring.rank_columns(
+            [f.name for f in factors], table.norm, weights, table.tails, limit, table.bounds
+        )
+        offers = [
+            _table_offer(table, i, position, scored, cfg)
+            for position, i in enumerate(scored.shown, 1)
+        ]
+        return offers, len(table.meta), scored.flips, scored.close_call
 
-    rows = await db.execute_fn(run)
-    if not rows:
-        return [], 0, [], False
-    first = rows[0]
-    count = first["jh_count"]
-    flips = []
-    if count >= 2:
-        for i in active:
-            if first[f"jh_flip{i}_0"] or first[f"jh_flip{i}_1"]:
-                flips.append(factors[i].name)
-    close_call = count >= 2 and abs(rows[0]["jh_score"] - rows[1]["jh_score"]) < scoring.CLOSE_CALL_POINTS
-    return list(enumerate(rows[:limit], 1)), count, flips, close_call
+    return await db.execute_fn(run)
 
 
-def _sql_offer(row: dict, position: int, factors: Sequence[Factor], weights, cfg) -> dict:
-    total = sum(w for w in weights.values() if w > 0)
+def _table_offer(table: ValueTable, i: int, position: int, scored, cfg) -> dict:
+    meta = dict(zip(_META_COLUMNS, table.meta[i]))
     per_factor = {}
     missing = []
-    for i, f in enumerate(factors):
-        w = weights[f.name]
-        share = 100 * w / total if total > 0 and w > 0 else 0.0
-        value, ns = row[f"jh_v{i}"], row[f"jh_n{i}"]
-        per_factor[f.name] = {
+    for name, share in scored.shares.items():
+        value, ns = table.raw[name][i], table.norm[name][i]
+        per_factor[name] = {
             "value": value,
             "normalized": ns,
-            "weight": w,
+            "weight": scored.weights[name],
             "contribution": share * ns,
         }
         if value is None:
-            missing.append(f.name)
+            missing.append(name)
     return {
         "rank": position,
-        "offer_id": row["offer_id"],
-        "application_id": row["application_id"],
-        "company": row["company"],
-        "role": row["role"],
-        "revision": row["revision"],
-        "status": row["status"],
-        "score": row["jh_score"],
-        "annual_comp": row["annual_comp"],
-        "first_year_comp": row["first_year_comp"],
+        "offer_id": meta["offer_id"],
+        "application_id": meta["application_id"],
+        "company": meta["company"],
+        "role": meta["role"],
+        "revision": meta["revision"],
+        "status": meta["status"],
+        "score": scored.scores[i],
+        "annual_comp": meta["annual_comp"],
+        "first_year_comp": meta["first_year_comp"],
         "factors": per_factor,
         "missing": missing,
-        "warnings": _warnings(row["currency"], row["per_base"], row["base_salary"], cfg.currency),
+        "warnings": _warnings(meta["currency"], meta["per_base"], meta["base_salary"], cfg.currency),
     }
 
 
