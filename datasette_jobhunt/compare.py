@@ -199,16 +199,25 @@ async def compute(
         item.expand_sql is not None if isinstance(item, FactorGroup) else item.in_sql
         for item in items
     ):
-        factors = await _expand_factors_sql(db, items, params.include_all)
-        if not all(f.in_sql for f in factors):
+        slots = await _slots(db, items, params.include_all)
+        factors, table = await db.execute_fn(
+            lambda conn: _cached_values(conn, cfg, slots, horizon, params.include_all)
+        )
+        if table is None:
             factors = None
     if factors is not None:
         overrides = check_weights(params.weights, factors)
         weights = scoring.resolve_weights(factors, cfg.weights, profile, overrides)
-        weights = {f.name: float(weights.get(f.name, 0.0)) for f in factors}
-        offers, count, flips, close_call = await _rank_cached(
-            db, cfg, factors, weights, horizon, params.include_all, params.limit
+        scored = scoring.rank_columns(
+            [f.name for f in factors], table.norm, weights, table.tails, params.limit,
+            table.bounds,
         )
+        weights, count = scored.weights, len(table.meta)
+        flips, close_call = scored.flips, scored.close_call
+        offers = [
+            _table_offer(table, i, position, scored, cfg)
+            for position, i in enumerate(scored.shown, 1)
+        ]
     else:
         offers_in = await load_offers(db, cfg, horizon, params.include_all)
         factors = await expand_factors(db, items, offers_in)
@@ -302,14 +311,28 @@ def applications_sql(include_all: bool) -> str:
     return f"select o.application_id from offers o where {_where(include_all)}"
 
 
-async def _expand_factors_sql(db: "Database", items, include_all: bool) -> list[Factor]:
+async def _slots(db: "Database", items, include_all: bool) -> list:
+    """The factor items, with every group that cannot expand on a connection
+    expanded now; the others expand inside the cached call."""
+    slots: list = []
+    for item in items:
+        if isinstance(item, FactorGroup) and item.expand_conn is None:
+            slots.append(tuple(await item.expand_sql(db, applications_sql(include_all))))
+        else:
+            slots.append(item)
+    return slots
+
+
+def _expand_slots(conn, slots, include_all: bool) -> list[Factor]:
     factors: list[Factor] = []
     seen: set[str] = set()
-    for item in items:
-        if isinstance(item, FactorGroup):
-            batch = await item.expand_sql(db, applications_sql(include_all))
+    for slot in slots:
+        if isinstance(slot, FactorGroup):
+            batch = slot.expand_conn(conn, applications_sql(include_all))
+        elif isinstance(slot, Factor):
+            batch = [slot]
         else:
-            batch = [item]
+            batch = slot
         for factor in batch:
             if factor.name not in seen:
                 seen.add(factor.name)
@@ -382,7 +405,7 @@ _META_COLUMNS = (
     "per_base", "base_salary", "annual_comp", "first_year_comp",
 )
 _CACHE_SIZE = 8
-_cache: "OrderedDict[tuple, ValueTable]" = OrderedDict()
+_cache: "OrderedDict[tuple, tuple[list[Factor], ValueTable | None]]" = OrderedDict()
 _cache_lock = threading.Lock()
 _tokens = itertools.count(1)
 
@@ -396,41 +419,56 @@ def _connection_token(conn: sqlite3.Connection) -> int:
         return token
 
 
-def _factor_key(factors: Sequence[Factor]) -> tuple:
-    return tuple(
-        (f.name, f.sql, f.sql_normalized, f.higher_is_better, f.scale,
-         tuple(sorted((f.sql_params or {}).items())))
-        for f in factors
+def _factor_key(factor: Factor) -> tuple:
+    return (
+        factor.name, factor.sql, factor.sql_normalized, factor.higher_is_better, factor.scale,
+        tuple(sorted((factor.sql_params or {}).items())),
     )
 
 
-def _values_table(conn, cfg, factors, horizon: float, include_all: bool) -> ValueTable:
+def _slot_key(slot) -> Any:
+    if isinstance(slot, FactorGroup):
+        return ("group", slot.name, slot.expand_conn)
+    if isinstance(slot, Factor):
+        return _factor_key(slot)
+    return tuple(_factor_key(f) for f in slot)
+
+
+def _cached_values(conn, cfg, slots, horizon: float, include_all: bool):
+    """(factors, ValueTable) for this connection's current data; the table is
+    None when an expanded factor has no SQL (the Python path takes over)."""
     version = conn.execute("pragma data_version").fetchone()[0]
     fx_rows = conn.execute("select currency, per_base from fx_rates").fetchall()
     fx = {str(code).strip().upper(): float(rate) for code, rate in fx_rows if code and rate}
-    key = (
+    key: tuple | None = (
         _connection_token(conn), version, float(horizon), include_all, cfg.currency,
-        float(cfg.equity_discount_pct), tuple(sorted(fx.items())), _factor_key(factors),
+        float(cfg.equity_discount_pct), tuple(sorted(fx.items())),
+        tuple(_slot_key(slot) for slot in slots),
     )
     try:
         hash(key)
     except TypeError:
         # A plugin factor bound an unhashable parameter: correct, uncached.
-        return _read_values(conn, cfg, factors, horizon, include_all, fx)
-    with _cache_lock:
-        table = _cache.get(key)
-        if table is not None:
-            _cache.move_to_end(key)
-            return table
-    table = _read_values(conn, cfg, factors, horizon, include_all, fx)
-    with _cache_lock:
-        # Other versions of this connection's data can never be asked for again.
-        for old in [k for k in _cache if k[0] == key[0]]:
-            del _cache[old]
-        _cache[key] = table
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return table
+        key = None
+    if key is not None:
+        with _cache_lock:
+            found = _cache.get(key)
+            if found is not None:
+                _cache.move_to_end(key)
+                return found
+    factors = _expand_slots(conn, slots, include_all)
+    table = None
+    if all(f.in_sql for f in factors):
+        table = _read_values(conn, cfg, factors, horizon, include_all, fx)
+    if key is not None:
+        with _cache_lock:
+            # Other versions of this connection's data can never be asked for again.
+            for old in [k for k in _cache if k[0] == key[0]]:
+                del _cache[old]
+            _cache[key] = (factors, table)
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    return factors, table
 
 
 def _read_values(conn, cfg, factors, horizon, include_all, fx) -> ValueTable:
@@ -482,21 +520,6 @@ left join companies c on c.id = a.company_id
     meta = [row[:width] for row in rows]
     tails = [scoring.tail(row[9], row[0]) for row in meta]
     return ValueTable(meta, raw, norm, bounds, tails)
-
-
-async def _rank_cached(db, cfg, factors, weights, horizon, include_all, limit):
-    def run(conn):
-        table = _values_table(conn, cfg, factors, horizon, include_all)
-        scored = scoring.rank_columns(
-            [f.name for f in factors], table.norm, weights, table.tails, limit, table.bounds
-        )
-        offers = [
-            _table_offer(table, i, position, scored, cfg)
-            for position, i in enumerate(scored.shown, 1)
-        ]
-        return offers, len(table.meta), scored.flips, scored.close_call
-
-    return await db.execute_fn(run)
 
 
 def _table_offer(table: ValueTable, i: int, position: int, scored, cfg) -> dict:

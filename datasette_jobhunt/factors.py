@@ -110,15 +110,26 @@ def _criterion_key(criterion: Any) -> str:
     return " ".join(str(criterion).split()).lower()
 
 
+_CRITERIA_SQL = (
+    "select distinct criterion from ratings where criterion is not null and score is not null "
+    "and application_id in ({})"
+)
+
+
 async def _rating_factors_sql(db, applications_sql: str) -> list[Factor]:
+    result = await db.execute(_CRITERIA_SQL.format(applications_sql))
+    return _rating_sql_factors(row[0] for row in result.rows)
+
+
+def _rating_factors_conn(conn, applications_sql: str) -> list[Factor]:
+    return _rating_sql_factors(row[0] for row in conn.execute(_CRITERIA_SQL.format(applications_sql)))
+
+
+def _rating_sql_factors(criteria) -> list[Factor]:
     # The criteria of the compared offers, each with every spelling that means
     # it ("Growth", "growth "); the score is the last row's, as on the Python path.
-    result = await db.execute(
-        "select distinct criterion from ratings where criterion is not null and score is not null "
-        f"and application_id in ({applications_sql})"
-    )
     spellings: dict[str, list[str]] = {}
-    for (criterion,) in result.rows:
+    for criterion in criteria:
         key = _criterion_key(criterion)
         if key:
             spellings.setdefault(key, []).append(criterion)
@@ -163,5 +174,5 @@ def builtin_factors(datasette: "Datasette") -> list[Factor | FactorGroup]:
     return [
         *money_factors(currency),
         *other_factors(),
-        FactorGroup("rating", _rating_factors, _rating_factors_sql),
+        FactorGroup("rating", _rating_factors, _rating_factors_sql, _rating_factors_conn),
     ]

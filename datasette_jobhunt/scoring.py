@@ -62,6 +62,8 @@ ExpandFn = Callable[[Any, Sequence[Offer]], Awaitable[Sequence["Factor"]]]
 # expand_sql(db, applications_sql) -> factors; `applications_sql` is a fixed
 # SELECT of the compared offers' application_id, to use as a subquery.
 ExpandSqlFn = Callable[[Any, str], Awaitable[Sequence["Factor"]]]
+# expand_conn(conn, applications_sql) -> factors: the same on a sqlite3 connection.
+ExpandConnFn = Callable[[Any, str], Sequence["Factor"]]
 
 
 @dataclass(frozen=True)
@@ -108,11 +110,18 @@ class Factor:
 class FactorGroup:
     """Factors whose names depend on the data (one per rating criterion):
     ``expand(db, offers)`` returns them; ``expand_sql(db, applications_sql)``
-    does the same without Offer objects, for the SQL path."""
+    does the same without Offer objects, for the SQL path.
+
+    ``expand_conn(conn, applications_sql)``, when given, is ``expand_sql`` as a
+    plain function on the read connection: it runs in the same call as the
+    values it names, so the SQL path can cache both until the data changes
+    (with ``expand_sql`` alone, that query runs on every request).
+    """
 
     name: str
     expand: ExpandFn
     expand_sql: ExpandSqlFn | None = None
+    expand_conn: ExpandConnFn | None = None
 
 
 def sql_number(expr: str) -> str:
