@@ -684,7 +684,7 @@ def _stream_rows(path: Path, fmt: str, unit: _Unit, errors: _Errors, progress: _
                                 "columns; quote values that contain the delimiter",
                             )
                             continue
-                    if not "".join(cells).strip():
+                    if not (cells and cells[0].strip()) and not "".join(cells).strip():
                         continue
                     # The cells as a list, in header order: cheaper than a
                     # dict per row, and the header is parsed once per file.
@@ -793,7 +793,7 @@ def _open_units(path: Path, file_index: int, table: str | None, errors: _Errors,
 # Parsed values are remembered per column for the strings seen most: a large
 # file repeats its currencies, enum words, dates and small numbers endlessly.
 # Parsers are pure, so a remembered value is exactly what parsing gives.
-MEMO_LIMIT = 20_000
+MEMO_LIMIT = 5_000
 _BLANK = object()  # remembered for a cell that holds only spaces
 _SPECIAL = (_Money, _Share)
 
@@ -886,7 +886,7 @@ class _Ingest:
                 cells: Iterable[Any], unknown_reported: set[str]) -> _Pending | None:
         ok = True
         values: dict[str, Any] = {}
-        bad: set[str] = set()
+        bad: list[str] = []
         special = False
         for (column, parse, memo, money), value in zip(fields, cells):
             if parse is None:
@@ -900,7 +900,7 @@ class _Ingest:
                     # Plain text skips parse_text for speed; only its NUL check is repeated here.
                     if "\x00" in value:
                         self.error(unit, line, column, "contains a NUL character (U+0000); remove it")
-                        bad.add(column)
+                        bad.append(column)
                         ok = False
                         continue
                     value = value.strip()
@@ -916,7 +916,7 @@ class _Ingest:
                             parsed = parse(value)
                         except NormalizeError as e:
                             self.error(unit, line, column, str(e))
-                            bad.add(column)
+                            bad.append(column)
                             ok = False
                             continue
                     if len(memo) < MEMO_LIMIT:
@@ -930,20 +930,20 @@ class _Ingest:
                     parsed = parse(value)
                 except NormalizeError as e:
                     self.error(unit, line, column, str(e))
-                    bad.add(column)
+                    bad.append(column)
                     ok = False
                     continue
             values[column] = parsed
             if money and parsed.__class__ in _SPECIAL:
                 special = True
-        parent = []
-        for column in spec.parent_keys:
-            value = values.pop(column, None)
-            optional = column == "revision" and spec.name == "negotiation_notes"
-            if value is None and not optional and column not in bad:
-                self.missing_key(spec, unit, line, column)
-                ok = False
-            parent.append(value)
+        pop = values.pop
+        parent = tuple([pop(column, None) for column in spec.parent_keys])
+        if None in parent:
+            for column, value in zip(spec.parent_keys, parent):
+                optional = column == "revision" and spec.name == "negotiation_notes"
+                if value is None and not optional and column not in bad:
+                    self.missing_key(spec, unit, line, column)
+                    ok = False
         for column in spec.keys:
             if values.get(column) is None and column not in bad:
                 self.missing_key(spec, unit, line, column)
@@ -955,7 +955,7 @@ class _Ingest:
             return None
         own = spec.identity(values)
         identity = tuple([_fold(v) for v in parent]) + own
-        return _Pending(line, tuple(parent), values, money_left, identity, own)
+        return _Pending(line, parent, values, money_left, identity, own)
 
     def amounts(self, spec: TableSpec, unit: _Unit, line: int, values: dict[str, Any],
                 money: dict[str, _Money]) -> bool:
