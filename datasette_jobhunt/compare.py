@@ -300,6 +300,11 @@ _LATEST = (
     "and newer.revision > o.revision)"
 )
 _OPEN_STATUS = "o.status in ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))
+# Each money stage refers to the one before several times; flattened, SQLite
+# repeats those expressions per reference (about 900 opcodes per row for
+# annual_comp alone). Materialised stages read about a third faster here now
+# that only the values are selected. MATERIALIZED needs SQLite 3.35.
+_MATERIALIZED = "materialized " if sqlite3.sqlite_version_info >= (3, 35) else ""
 
 
 def _where(include_all: bool) -> str:
@@ -345,7 +350,7 @@ def _money_sql() -> str:
     num = scoring.sql_number
     ok = f"(per_base is not null and {num('base_salary')} is not null)"
     return f"""
-jh_m1 as (
+jh_m1 as {_MATERIALIZED}(
   select o1.*,
     {num('base_salary')} * per_base as base,
     case when {ok} then coalesce({num('bonus_target')}, 0.0) * per_base end as bonus,
@@ -357,7 +362,7 @@ jh_m1 as (
     coalesce({num('retirement_match_pct')}, 0.0) as jh_pct
   from jh_latest o1
 ),
-jh_m2 as (
+jh_m2 as {_MATERIALIZED}(
   select jh_m1.*,
     base * jh_pct / 100 as retirement,
     case when base is null then null when 12 * 1 < jh_cliff then 0.0
@@ -366,7 +371,7 @@ jh_m2 as (
       else jh_equity_eff * min(:jh_horizon, jh_vesting_years) / jh_vesting_years end as jh_vested_h
   from jh_m1
 ),
-jh_offer as (
+jh_offer as {_MATERIALIZED}(
   select jh_m2.*,
     jh_vested_h / :jh_horizon as equity,
     base + bonus + signing + retirement + jh_vested_1 as first_year_comp,
