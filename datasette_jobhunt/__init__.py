@@ -116,12 +116,19 @@ def extra_css_urls(template, database, request, datasette):
 
 
 @hookimpl(specname="startup")
-async def store_queries_on_1_0(datasette):
+def store_queries_on_1_0(datasette):
     # 1.0 stores queries once instead of asking canned_queries per request.
-    if hasattr(datasette, "add_query"):
+    # Returned uncalled: if another startup hook stops the server first, no
+    # coroutine is left never awaited (a RuntimeWarning after the one line).
+    if not hasattr(datasette, "add_query"):
+        return None
+
+    async def inner():
         from .queries import store_queries
 
         await store_queries(datasette)
+
+    return inner
 
 
 @hookimpl

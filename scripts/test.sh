@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, browser tests included, from a fresh Debian machine:
+# The whole test suite, browser tests included, from a fresh Debian machine,
+# on Datasette 0.65.5 (.venv) and again on 1.0a41 (.venv-1.0):
 #   bash scripts/test.sh [pytest arguments]
 # Installs Debian's chromium when it is missing (Playwright's own browser
 # download needs a CDN; the tests drive /usr/bin/chromium instead).
@@ -33,10 +34,40 @@ fi
 
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
-status=0
-.venv/bin/python -m pytest "$@" || status=$?
-if [ "$status" -eq 5 ]; then
-    echo "scripts/test.sh: pytest collected no tests; that is a failure here" >&2
-    exit 1
+# --- both Datasette lines (issue 7) ---
+# The primary run uses what `pip install datasette` gives (0.65.5); the same
+# suite then runs again on Datasette 1.0a41 in .venv-1.0.
+run_suite() {  # run_suite VENV LABEL [pytest arguments]
+    local venv="$1" label="$2"
+    shift 2
+    local rc=0
+    echo "scripts/test.sh: running the suite on $label" >&2
+    "$venv/bin/python" -m pytest -p no:cacheprovider "$@" || rc=$?
+    if [ "$rc" -eq 5 ]; then
+        echo "scripts/test.sh: pytest collected no tests on $label; that is a failure here" >&2
+        rc=1
+    fi
+    return "$rc"
+}
+
+primary=0
+run_suite .venv "Datasette $(.venv/bin/python -c 'import datasette.version as v; print(v.__version__)')" "$@" || primary=$?
+
+if [ ! -x .venv-1.0/bin/python ]; then
+    "$PYTHON" -m venv .venv-1.0
 fi
-exit "$status"
+.venv-1.0/bin/python -m pip install --quiet 'datasette==1.0a41'
+.venv-1.0/bin/python -m pip install --quiet -e '.[test]'
+second=0
+run_suite .venv-1.0 "Datasette 1.0a41" "$@" || second=$?
+
+if [ "$primary" -ne 0 ]; then
+    echo "scripts/test.sh: FAILED on Datasette 0.65 (.venv), exit $primary" >&2
+fi
+if [ "$second" -ne 0 ]; then
+    echo "scripts/test.sh: FAILED on Datasette 1.0a41 (.venv-1.0), exit $second" >&2
+fi
+if [ "$primary" -ne 0 ]; then
+    exit "$primary"
+fi
+exit "$second"
