@@ -5,6 +5,7 @@ import pytest
 from datasette.app import Datasette
 
 import hostile_data
+from conftest import DATASETTE_1
 
 DB = "jobs"
 METADATA = {"plugins": {"datasette-jobhunt": {"timezone": "UTC"}}}
@@ -300,6 +301,14 @@ GET_ONLY = [
 async def test_post_to_a_get_only_page_is_405(ds, path):
     assert (await ds.client.get(path)).status_code in (200, 302)
     response = await ds.client.post(path, data={"company": "x"})
+    if DATASETTE_1 and not path.startswith("/-/jobhunt"):
+        # Datasette 1.0 refuses these itself, without an exception for our
+        # hook to see: 405 for a table or view, and a redirect back to the form
+        # (with a message) for a read-only stored query. Neither is a 500.
+        assert response.status_code in (405, 302), (response.status_code, response.text[:300])
+        if response.status_code == 302:
+            assert response.headers["location"] == path
+        return
     assert response.status_code == 405, (response.status_code, response.text[:300])
     assert "GET" in response.text
     assert response.headers.get("allow") == "GET"
