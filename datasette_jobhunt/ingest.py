@@ -19,6 +19,7 @@ import sqlite3
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -1162,19 +1163,22 @@ class _Ingest:
                 before = existing.get((parent_id,) + pending.own) if existing else None
             else:
                 before = existing.get(pending.own) if existing else None
-            if is_offers:
-                currency = values.get("currency") or (before or {}).get("currency") or default_currency
-                if before is None and "currency" not in values:
-                    values["currency"] = currency
-            else:
-                currency = note_currency or default_currency
             ok = True
-            for column, money in pending.money.items():
-                try:
-                    check_currency(money.raw, money.allowed, currency)
-                except NormalizeError as e:
-                    self.error(unit, pending.line, column, str(e))
-                    ok = False
+            if pending.money:
+                if is_offers:
+                    currency = (values.get("currency")
+                                or (before.get("currency") if before else None)
+                                or default_currency)
+                else:
+                    currency = note_currency or default_currency
+                for column, money in pending.money.items():
+                    try:
+                        check_currency(money.raw, money.allowed, currency)
+                    except NormalizeError as e:
+                        self.error(unit, pending.line, column, str(e))
+                        ok = False
+            if is_offers and before is None and "currency" not in values:
+                values["currency"] = default_currency
             if before is None:
                 for column in required:
                     if values.get(column) is None:
@@ -1294,7 +1298,7 @@ def _insert(cursor: sqlite3.Cursor, table: str, columns: Sequence[str],
         chunk = rows[start : start + per]
         try:
             if len(chunk) == per:
-                execute(many, [v for row in chunk for v in row])
+                execute(many, list(chain.from_iterable(chunk)))
                 continue
         except sqlite3.IntegrityError:
             # The statement wrote none of its rows: again one by one, to
