@@ -6,8 +6,10 @@ natural key. All files go through one transaction: any error anywhere rolls
 the whole ingest back, so a database never holds half a file.
 
 CSV, TSV and JSON lines stream: rows are validated one at a time and written
-in batches (one query per batch for the existing rows, ``executemany`` for the
-writes), so memory does not grow with the file.
+in batches (one query per batch for the existing rows, many rows per INSERT,
+updates only for rows that changed), so memory does not grow with the file.
+Each file's columns are worked out once, parsed values are remembered per
+column, and parents are cached by natural key, all within fixed bounds.
 """
 from __future__ import annotations
 

@@ -599,6 +599,25 @@ def test_a_row_the_database_refuses_is_named(db_path, tmp_path, bad_line):
     assert run(db_path, good).counts["offers"]["inserted"] == 251
 
 
+def test_connection_settings_are_restored_after_an_ingest(db_path, tmp_path, monkeypatch):
+    # The ingest reads the status_history stamp once and relaxes syncing for
+    # its own transaction; a connection that lives on gets both back.
+    monkeypatch.setenv("JOBHUNT_NOW", "2026-11-15T09:00:00+00:00")
+    db = sqlite_utils.Database(db_path)
+    db.execute("PRAGMA synchronous = FULL")
+    ingest_files(db, [write(tmp_path, "applications.csv", "company,role\nAcme,Engineer\n")])
+    assert db.execute("PRAGMA synchronous").fetchone() == (2,)
+    monkeypatch.setenv("JOBHUNT_NOW", "2026-11-16T10:30:00+00:00")
+    with db.conn:
+        db.execute("update applications set status = 'screening'")
+    stamps = [datetime.fromisoformat(r[0]) for r in db.execute("select at from status_history order by id")]
+    assert stamps == [
+        datetime.fromisoformat("2026-11-15T09:00:00+00:00"),
+        datetime.fromisoformat("2026-11-16T10:30:00+00:00"),
+    ]
+    db.close()
+
+
 def test_new_file_gets_the_schema_wal_and_a_busy_timeout(tmp_path):
     db = sqlite_utils.Database(tmp_path / "new.db")
     ingest_files(db, [write(tmp_path, "companies.csv", "name\nAcme\n")])
