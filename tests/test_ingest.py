@@ -618,6 +618,25 @@ def test_connection_settings_are_restored_after_an_ingest(db_path, tmp_path, mon
     db.close()
 
 
+def test_parent_caches_start_over_without_losing_a_row(db_path, tmp_path, monkeypatch):
+    # Bounded memory: the parent caches are emptied when they grow past their
+    # limit. A parent cached just before must still be found afterwards.
+    monkeypatch.setattr(ingest_module, "CACHE_LIMIT", 2)
+    monkeypatch.setattr(ingest_module, "BATCH_SIZE", 4)
+    lines = "".join(f"Company {i // 3},Role {i % 2},{1 + i % 3}\n" for i in range(40))
+    offers_csv = write(tmp_path, "offers.csv", "company,role,revision\n" + lines)
+    contacts = "".join(f"Company {i // 2},Person {i}\n" for i in range(30))
+    contacts_csv = write(tmp_path, "contacts.csv", "company,name\n" + contacts)
+    report = run(db_path, offers_csv, contacts_csv)
+    assert report.counts["companies"]["inserted"] == 15
+    assert report.counts["contacts"]["inserted"] == 30
+    again = run(db_path, offers_csv, contacts_csv)
+    assert again.counts["offers"] == {"inserted": 0, "updated": 0, "unchanged": report.counts["offers"]["inserted"]}
+    db = sqlite_utils.Database(db_path)
+    assert db.execute("select count(*) from offers where application_id is null").fetchone() == (0,)
+    db.close()
+
+
 def test_new_file_gets_the_schema_wal_and_a_busy_timeout(tmp_path):
     db = sqlite_utils.Database(tmp_path / "new.db")
     ingest_files(db, [write(tmp_path, "companies.csv", "name\nAcme\n")])
