@@ -165,7 +165,9 @@ def bench_ingest(tmp: Path, rows: int) -> None:
 
 
 def bench_memory(tmp: Path, rows: int) -> None:
-    csv_path = tmp / "offers-big.csv"
+    # The file's stem names the table, as for any ingest.
+    (tmp / "big").mkdir()
+    csv_path = tmp / "big" / "offers.csv"
     write_csv(csv_path, rows)
     db_path = tmp / "big.db"
     script = (
