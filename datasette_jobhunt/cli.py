@@ -24,11 +24,23 @@ def cli():
     """
 
 
+def _existing_database(ctx, param, path: Path) -> Path:
+    # One line and exit 1, as for every other expected mistake (click's own
+    # check would print the usage and exit 2).
+    if not path.exists():
+        raise click.ClickException(
+            f"{path}: no such database file; create one with 'jobhunt init {path}' "
+            f"or try 'jobhunt demo {path}'"
+        )
+    return path
+
+
 def database_argument(must_exist: bool = True):
     return click.argument(
         "db_path",
         metavar="DB",
-        type=click.Path(dir_okay=False, exists=must_exist, path_type=Path),
+        type=click.Path(dir_okay=False, path_type=Path),
+        callback=_existing_database if must_exist else None,
     )
 
 
