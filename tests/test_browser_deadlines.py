@@ -9,7 +9,7 @@ from test_deadlines import NOW, ZONE, build, interview, offer
 def server(tmp_path, datasette_server):
     path = build(
         tmp_path / "jobs.db",
-        contacts=[{"id": 1, "company_id": 1, "name": "Dana Whitfield", "kind": "recruiter",
+        contacts=[{"id": 1, "company_id": 1, "name": "Recruiter One", "kind": "recruiter",
                    "first_contacted_at": "2026-06-15T08:00:00"}],
         interviews=[
             {**interview(1, "2026-06-14T10:00:00"), "format": "video"},

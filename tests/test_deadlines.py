@@ -73,7 +73,7 @@ def offer(id, deadline, revision=1, status="pending", application_id=1):
 async def test_every_kind_with_its_due_time(tmp_path):
     path = build(
         tmp_path / "jobs.db",
-        contacts=[{"id": 1, "company_id": 1, "name": "Dana", "kind": "recruiter",
+        contacts=[{"id": 1, "company_id": 1, "name": "Recruiter One", "kind": "recruiter",
                    "first_contacted_at": "2026-06-15T08:00:00"}],
         interviews=[interview(1, "2026-06-14T10:00:00"), interview(2, "2026-06-18T15:00:00")],
         offers=[offer(1, "2026-06-17"), offer(2, "2026-06-19", revision=2)],
@@ -118,7 +118,7 @@ CLOSING = {
         ("thank_you", "interviews", 1),
     ),
     "recruiter replied": (
-        {"contacts": [{"id": 1, "company_id": 1, "name": "Dana", "first_contacted_at": "2026-06-15T08:00:00"}]},
+        {"contacts": [{"id": 1, "company_id": 1, "name": "Recruiter One", "first_contacted_at": "2026-06-15T08:00:00"}]},
         ("contacts", 1, {"replied_at": "2026-06-15T09:00:00"}),
         ("recruiter_reply", "contacts", 1),
     ),
@@ -175,7 +175,7 @@ async def test_an_empty_string_counts_as_not_done(tmp_path):
     path = build(
         tmp_path / "jobs.db",
         interviews=[interview(1, "2026-06-14T10:00:00", thank_you_sent_at="")],
-        contacts=[{"id": 1, "company_id": 1, "name": "Dana",
+        contacts=[{"id": 1, "company_id": 1, "name": "Recruiter One",
                    "first_contacted_at": "2026-06-15T08:00:00", "replied_at": ""}],
     )
     assert set(by_key(await collect(path))) == {
@@ -363,9 +363,9 @@ async def test_the_view_lists_the_same_open_items(tmp_path, monkeypatch):
     path = build(
         tmp_path / "jobs.db",
         contacts=[
-            {"id": 1, "company_id": 1, "name": "Dana", "first_contacted_at": at(-30)},
-            {"id": 2, "company_id": 2, "name": "Lee", "first_contacted_at": at(-2, offset=True)},
-            {"id": 3, "company_id": 2, "name": "Kim", "first_contacted_at": at(-2), "replied_at": at(-1)},
+            {"id": 1, "company_id": 1, "name": "Recruiter One", "first_contacted_at": at(-30)},
+            {"id": 2, "company_id": 2, "name": "Recruiter Two", "first_contacted_at": at(-2, offset=True)},
+            {"id": 3, "company_id": 2, "name": "Recruiter Three", "first_contacted_at": at(-2), "replied_at": at(-1)},
         ],
         interviews=[
             interview(1, at(-50)),

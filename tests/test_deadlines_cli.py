@@ -25,7 +25,7 @@ def fixed_now(monkeypatch):
 def jobs(tmp_path):
     return build(
         tmp_path / "jobs.db",
-        contacts=[{"id": 1, "company_id": 1, "name": "Dana", "kind": "recruiter",
+        contacts=[{"id": 1, "company_id": 1, "name": "Recruiter One", "kind": "recruiter",
                    "first_contacted_at": "2026-06-15T08:00:00"}],
         interviews=[interview(1, "2026-06-14T10:00:00"), interview(2, "2026-08-01T10:00:00")],
         offers=[offer(1, "2026-06-19")],

@@ -23,7 +23,7 @@ def fixed_now(monkeypatch):
 def jobs(tmp_path):
     return build(
         tmp_path / "jobs.db",
-        contacts=[{"id": 1, "company_id": 1, "name": "Dana", "kind": "recruiter",
+        contacts=[{"id": 1, "company_id": 1, "name": "Recruiter One", "kind": "recruiter",
                    "first_contacted_at": "2026-06-15T08:00:00"}],
         interviews=[
             interview(1, "2026-06-14T10:00:00"),

@@ -148,7 +148,7 @@ def test_values_are_normalised(db_path, tmp_path):
         "jobs.yml",
         """
         contacts:
-          - {company: Acme, name: Pat Doe, kind: hiring-manager, first_contacted_at: "Nov 3, 2026 9:15 am"}
+          - {company: Acme, name: Hiring Manager A, kind: hiring-manager, first_contacted_at: "Nov 3, 2026 9:15 am"}
         interviews:
           - {company: Acme, role: Engineer, round: 1, stage: Hiring Manager, format: In Person,
              scheduled_at: "2026-12-01T17:00:00-05:00", outcome: PASSED, duration_min: "45"}
@@ -415,7 +415,7 @@ companies:
 applications:
   - {company: Acme, role: Platform Engineer, status: interviewing, applied_on: 2026-10-01}
 contacts:
-  - {company: Acme, name: Pat, kind: recruiter}
+  - {company: Acme, name: Recruiter A, kind: recruiter}
 interviews:
   - {company: Acme, role: Platform Engineer, round: 1, stage: screening}
 offers:

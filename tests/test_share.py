@@ -78,13 +78,13 @@ def build_marked(path: Path) -> sqlite_utils.Database:
     # Company names, domains and addresses inside free text.
     db["companies"].update(1, {"notes": "Acme spun off Acme Robotics; see ACME-CORP.COM"})
     db["applications"].update(
-        2, {"notes": "Mail dana.r@acmerobotics.io or read https://careers.acmerobotics.io/req/77?ref=dana"}
+        2, {"notes": "Mail recruiter.one@acmerobotics.io or read https://careers.acmerobotics.io/req/77?ref=recruiter"}
     )
     db["interviews"].update(3, {"notes": "zentrix labs panel, ask Zentrix about jobs.zentrix.dev"})
     db["weight_profiles"].update(1, {"profile": "acme-first"})
     # A recruiter's details inside a note kept for the mentor.
-    db["contacts"].update(2, {"email": "d.reyes@mail.example", "phone": "+1 (555) 010-0200"})
-    db["offers"].update(3, {"notes": "Call Recruiter 2 at +1 (555) 010-0200 or D.Reyes@mail.example"})
+    db["contacts"].update(2, {"email": "recruiter.two@mail.example", "phone": "+1 (555) 010-0200"})
+    db["offers"].update(3, {"notes": "Call Recruiter 2 at +1 (555) 010-0200 or Recruiter.Two@mail.example"})
     db.conn.close()
     return db
 
@@ -179,7 +179,7 @@ def test_default_share_leaves_out_contacts_and_private_notes(marked, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["jobs.db", "metadata.yml"]
     assert data[18:20] == b"\x01\x01"
     assert "Left out: contacts (3 rows); private negotiation notes (3 rows)" in result.output
-    for detail in (b"Recruiter 2", b"d.reyes@mail", b"010-0200"):
+    for detail in (b"Recruiter 2", b"recruiter.two@mail", b"010-0200"):
         assert detail not in data
     # The mentor learns what kind of thing is missing, not how much of it.
     description = yaml.safe_load((out / "metadata.yml").read_text())["description"]
@@ -258,7 +258,7 @@ def test_anonymize_replaces_every_company_name_and_link(marked, tmp_path):
     shared_ok(marked, "--out", out, "--anonymize")
     data = file_bytes(out / "jobs.db")
     lowered = data.lower()
-    for word in ("acme", "zentrix", "acmerobotics", "dana.r", "req/77"):
+    for word in ("acme", "zentrix", "acmerobotics", "recruiter.one", "req/77"):
         assert word.encode() not in lowered, word
     for marker in marked_values(marked)["applications"]:
         if "_job_url_" in marker:

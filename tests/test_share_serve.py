@@ -47,8 +47,8 @@ def build_search(path: Path) -> None:
         ]
     )
     db["contacts"].insert(
-        {"company_id": 1, "name": "Dana Reyes", "kind": "recruiter", "phone": "+1 555 0100",
-         "email": "dana@acmerobotics.io", "first_contacted_at": "2026-03-01T09:00:00"}
+        {"company_id": 1, "name": "Recruiter Secret", "kind": "recruiter", "phone": "+1 555 0100",
+         "email": "recruiting@acmerobotics.io", "first_contacted_at": "2026-03-01T09:00:00"}
     )
     db["interviews"].insert(
         {"application_id": 1, "round": 1, "stage": "screening", "format": "video",
@@ -247,7 +247,7 @@ def test_password_admits_only_the_mentor(source, tmp_path, gated_server):
         for path in GATED:
             assert anonymous.get(path).status_code == 403, path
         assert anonymous.get("/-/login").status_code == 200
-        assert b"Dana" not in b"".join(anonymous.get(p).content for p in GATED)
+        assert b"Recruiter Secret" not in b"".join(anonymous.get(p).content for p in GATED)
 
     with httpx.Client(base_url=url) as wrong:
         response = login(wrong, "not the password")
