@@ -20,7 +20,10 @@ CLOSED_APPLICATION = "('accepted', 'declined', 'rejected', 'withdrawn')"
 
 RECRUITER_REPLY_SQL = """
 SELECT c.name AS company, NULL AS role,
-       'Reply to ' || k.name || coalesce(' (' || replace(k.kind, '_', ' ') || ')', '') AS title,
+       'Reply to ' || k.name
+           -- The kind in brackets, unless the name already says it ("Recruiter").
+           || CASE WHEN instr(lower(k.name), lower(replace(k.kind, '_', ' '))) > 0 THEN ''
+                   ELSE coalesce(' (' || replace(k.kind, '_', ' ') || ')', '') END AS title,
        'contacts' AS "table", k.id AS row_id, k.first_contacted_at AS due
 FROM contacts k JOIN companies c ON c.id = k.company_id
 WHERE k.first_contacted_at < :to_day

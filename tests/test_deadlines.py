@@ -497,3 +497,31 @@ def test_rules_are_checked():
         deadlines.DeadlineRule("Bad Kind", "x", sql="select 1")
     with pytest.raises(ValueError):
         deadlines.DeadlineRule("no_source", "x")
+
+
+@pytest.mark.asyncio
+async def test_recruiter_reply_title_names_the_kind_only_when_the_name_does_not(tmp_path):
+    at = "2026-06-15T08:00:00"
+    path = build(
+        tmp_path / "jobs.db",
+        contacts=[
+            {"id": 1, "company_id": 1, "name": "Recruiter", "kind": "recruiter", "first_contacted_at": at},
+            {"id": 2, "company_id": 1, "name": "Talent partner", "kind": "recruiter", "first_contacted_at": at},
+            {"id": 3, "company_id": 2, "name": "Platform lead", "kind": "hiring_manager", "first_contacted_at": at},
+            {"id": 4, "company_id": 2, "name": "Second hiring manager", "kind": "hiring_manager",
+             "first_contacted_at": at},
+            {"id": 5, "company_id": 2, "name": "No kind given", "first_contacted_at": at},
+        ],
+    )
+    titles = {
+        key[2]: entry.item.title
+        for key, entry in by_key(await collect(path)).items()
+        if key[0] == "recruiter_reply"
+    }
+    assert titles == {
+        1: "Reply to Recruiter",
+        2: "Reply to Talent partner (recruiter)",
+        3: "Reply to Platform lead (hiring manager)",
+        4: "Reply to Second hiring manager",
+        5: "Reply to No kind given",
+    }
