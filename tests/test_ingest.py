@@ -8,10 +8,12 @@ import sqlite_utils
 from click.testing import CliRunner
 from conftest import snapshot, table_rows
 
-from datasette_jobhunt import ingest as ingest_module
 from datasette_jobhunt.cli import cli
 from datasette_jobhunt.config import Config
 from datasette_jobhunt.ingest import IngestError, ingest_files
+from datasette_jobhunt.ingest import errors as ingest_errors
+from datasette_jobhunt.ingest import parents as ingest_parents
+from datasette_jobhunt.ingest import writer as ingest_writer
 
 OFFER_ROWS = [
     {"company": "Acme", "role": "Engineer", "revision": "1", "base_salary": "$185,000",
@@ -360,7 +362,7 @@ def test_all_errors_of_all_files_are_listed_and_nothing_is_written(db_path, tmp_
 
 
 def test_error_list_is_capped_but_counted(db_path, tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest_module, "MAX_ERRORS", 5)
+    monkeypatch.setattr(ingest_errors, "MAX_ERRORS", 5)
     lines = "".join(f"Acme,Engineer,{i},x\n" for i in range(1, 21))
     path = write(tmp_path, "offers.csv", "company,role,revision,base_salary\n" + lines)
     with pytest.raises(IngestError) as e:
@@ -558,7 +560,7 @@ def test_files_are_processed_parents_first(db_path, tmp_path):
 
 
 def test_repeated_key_in_one_file_last_row_wins(db_path, tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest_module, "BATCH_SIZE", 3)
+    monkeypatch.setattr(ingest_writer, "BATCH_SIZE", 3)
     rows = "".join(f"Acme,Engineer,{i % 4 + 1},{1000 * i}\n" for i in range(10))
     report = run(db_path, write(tmp_path, "offers.csv", "company,role,revision,base_salary\n" + rows))
     assert report.counts["offers"] == {"inserted": 4, "updated": 6, "unchanged": 0}
@@ -621,8 +623,8 @@ def test_connection_settings_are_restored_after_an_ingest(db_path, tmp_path, mon
 def test_parent_caches_start_over_without_losing_a_row(db_path, tmp_path, monkeypatch):
     # Bounded memory: the parent caches are emptied when they grow past their
     # limit. A parent cached just before must still be found afterwards.
-    monkeypatch.setattr(ingest_module, "CACHE_LIMIT", 2)
-    monkeypatch.setattr(ingest_module, "BATCH_SIZE", 4)
+    monkeypatch.setattr(ingest_parents, "CACHE_LIMIT", 2)
+    monkeypatch.setattr(ingest_writer, "BATCH_SIZE", 4)
     lines = "".join(f"Company {i // 3},Role {i % 2},{1 + i % 3}\n" for i in range(40))
     offers_csv = write(tmp_path, "offers.csv", "company,role,revision\n" + lines)
     contacts = "".join(f"Company {i // 2},Person {i}\n" for i in range(30))
@@ -649,14 +651,14 @@ def test_readers_keep_reading_during_an_ingest(db_path, tmp_path, monkeypatch):
     run(db_path, write(tmp_path, "companies.csv", "name\nAcme\n"))
     reader = sqlite3.connect(db_path)
     seen = []
-    original = ingest_module._Ingest.flush
+    original = ingest_writer.BatchWriter.flush
 
     def flush_and_read(self, spec, unit, batch):
         original(self, spec, unit, batch)
         # Mid-transaction: another connection still reads the committed state.
         seen.append(reader.execute("select count(*) from companies").fetchone()[0])
 
-    monkeypatch.setattr(ingest_module._Ingest, "flush", flush_and_read)
+    monkeypatch.setattr(ingest_writer.BatchWriter, "flush", flush_and_read)
     run(db_path, write(tmp_path, "offers.csv", "company,role,revision\nGlobex,Eng,1\n"))
     assert seen and seen[0] == 1
     assert reader.execute("select count(*) from companies").fetchone()[0] == 2

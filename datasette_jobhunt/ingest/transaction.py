@@ -1,0 +1,122 @@
+"""``ingest_files``: every file through one transaction, all or nothing.
+
+Any error anywhere rolls the whole ingest back, so a database never holds
+half a file; a dry run rolls back too. Inside a caller's transaction the
+ingest uses a savepoint and leaves the transaction open.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Callable, Sequence
+
+import sqlite_utils
+
+from .. import clock, schema
+from ..config import Config
+from .errors import ErrorLog, IngestError
+from .parents import Parents
+from .progress import Progress
+from .readers import Unit, open_units, streamed_size
+from .report import IngestReport
+from .rows import RowChecker
+from .tables import TABLE_ORDER, resolve_table, unknown_table
+from .writer import BatchWriter
+
+
+def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str | None = None,
+                 dry_run: bool = False, config: Config = Config(),
+                 progress: bool = False) -> IngestReport:
+    """Validate and upsert every row of every file, all or nothing.
+
+    Raises IngestError listing each problem as ``FILE:LINE: column: message``;
+    then nothing was written. With ``dry_run`` the report says what would
+    happen and nothing is written either.
+    """
+    errors = ErrorLog()
+    report = IngestReport(dry_run=dry_run)
+    if table is not None:
+        resolved = resolve_table(table)
+        if resolved is None:
+            raise IngestError([f"--table: {unknown_table(table)}"])
+        table = resolved
+    _prepare_database(db)
+    progress_box: list = [None]
+    units: list[Unit] = []
+    for index, path in enumerate(paths):
+        units.extend(open_units(Path(path), index, table, errors, progress_box))
+    # Parents first, whatever order the files or keys come in.
+    units.sort(key=lambda u: (TABLE_ORDER.index(u.table), u.file_index))
+    progress_box[0] = Progress(streamed_size([Path(p) for p in paths]), progress)
+    conn = db.conn
+    own = not conn.in_transaction
+    synchronous = conn.execute("PRAGMA synchronous").fetchone()[0]
+    if own:
+        # In WAL mode NORMAL keeps the ingest atomic; it only skips syncing the
+        # log at commit (https://www.sqlite.org/pragma.html#pragma_synchronous).
+        conn.execute("PRAGMA synchronous = NORMAL")
+    # One transaction is one moment: the status_history stamp is read once.
+    conn.create_function("jobhunt_now", 0, _once(clock.stamp))
+    try:
+        try:
+            conn.execute("BEGIN IMMEDIATE" if own else "SAVEPOINT jobhunt_ingest")
+        except sqlite3.OperationalError as e:
+            raise IngestError([f"the database is busy ({e}); close other writers and try again"])
+        writer = BatchWriter(conn, config, errors, report, RowChecker(errors),
+                             Parents(conn, errors, report))
+        try:
+            for unit in units:
+                writer.load(unit)
+        except BaseException:
+            _finish(conn, own, commit=False)
+            raise
+        finally:
+            progress_box[0].close()
+        _finish(conn, own, commit=not (errors or dry_run))
+    finally:
+        if own:
+            conn.execute(f"PRAGMA synchronous = {int(synchronous)}")
+        clock.install(conn)
+    if errors:
+        raise IngestError(errors.lines(), errors.total)
+    return report
+
+
+def _prepare_database(db: sqlite_utils.Database) -> None:
+    names = set(db.table_names())
+    if not schema.is_jobhunt_table_names(names):
+        if names - {"_sqlite_migrations"}:
+            raise IngestError(
+                ["the database has other tables but no applications and offers tables; "
+                 "ingest into a job-hunt database (jobhunt init DB)"]
+            )
+        schema.init(db)
+    # Readers (a running Datasette) keep working while the ingest writes.
+    db.conn.execute("PRAGMA busy_timeout = 5000")
+    if db.conn.execute("PRAGMA journal_mode").fetchone()[0] not in ("wal", "memory"):
+        db.conn.execute("PRAGMA journal_mode = wal")
+    clock.install(db.conn)
+
+
+def _once(read: Callable[[], str]) -> Callable[[], str]:
+    """``read`` on the first call, its answer on every later one."""
+    answer: list[str] = []
+
+    def call() -> str:
+        if not answer:
+            answer.append(read())
+        return answer[0]
+
+    return call
+
+
+def _finish(conn: sqlite3.Connection, own: bool, commit: bool) -> None:
+    if own:
+        if commit:
+            conn.commit()
+        else:
+            conn.rollback()
+    else:
+        if not commit:
+            conn.execute("ROLLBACK TO jobhunt_ingest")
+        conn.execute("RELEASE jobhunt_ingest")

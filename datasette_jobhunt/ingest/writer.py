@@ -1,0 +1,198 @@
+"""Writing: checked rows gathered into batches, each batch upserted.
+
+Per batch, one query finds the rows that already exist (by natural key, as
+SQLite compares it), new rows go in many per INSERT, and existing rows are
+updated only in the columns that changed. A row repeated within a file
+updates the earlier one.
+"""
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from ..config import Config
+from ..normalize import NormalizeError, check_currency
+from .errors import ErrorLog
+from .parents import Parents, Resolved
+from .readers import Unit
+from .report import IngestReport
+from .rows import CheckedRow, Field, RowChecker
+from .sql import Refused, chunks, insert_rows, keyed
+from .tables import TABLES, TableSpec
+
+# Rows checked before they are written together.
+BATCH_SIZE = 1000
+
+
+class BatchWriter:
+    def __init__(self, conn: sqlite3.Connection, config: Config, errors: ErrorLog,
+                 report: IngestReport, checker: RowChecker, parents: Parents):
+        self.conn = conn
+        self.config = config
+        self.errors = errors
+        self.report = report
+        self.checker = checker
+        self.parents = parents
+
+    def load(self, unit: Unit) -> None:
+        """Every row of ``unit``, checked and written in batches."""
+        spec = TABLES[unit.table]
+        checker = self.checker
+        unknown_reported: set[str] = set()
+        batch: list[CheckedRow] = []
+        identities: set[tuple] = set()
+        batch_size = BATCH_SIZE
+        header_fields: list[Field] | None = None
+        # JSON rows usually share one set of keys: read it once per shape.
+        shapes: dict[tuple, list[Field]] = {}
+        for line, raw in unit.rows():
+            if raw.__class__ is list:
+                if header_fields is None:
+                    header_fields = checker.fields(spec, unit.header or ())
+                fields, cells = header_fields, raw
+            elif isinstance(raw, dict):
+                keys = tuple(raw)
+                fields = shapes.get(keys)
+                if fields is None:
+                    fields = checker.fields(spec, keys)
+                    if len(shapes) < 1000:
+                        shapes[keys] = fields
+                cells = raw.values()
+            else:
+                self.errors.at(unit, line, None, "each row must be an object of column: value")
+                continue
+            pending = checker.check(spec, unit, line, fields, cells, unknown_reported)
+            if pending is None:
+                continue
+            if pending.identity in identities or len(batch) >= batch_size:
+                # A row repeated in one file updates the earlier one: write
+                # the batch first so the second sees the first.
+                self.flush(spec, unit, batch)
+                batch, identities = [], set()
+            batch.append(pending)
+            identities.add(pending.identity)
+        self.flush(spec, unit, batch)
+
+    def flush(self, spec: TableSpec, unit: Unit, batch: list[CheckedRow]) -> None:
+        """Write one batch: insert the new rows, update the changed ones."""
+        if not batch:
+            return
+        rows, new_parents = self.parents.resolve(spec, unit, batch)
+        parent_column = spec.parent_column
+        key_columns = ((parent_column,) if parent_column else ()) + spec.keys
+        existing = self.existing(spec, key_columns, rows, new_parents)
+        is_offers = spec.name == "offers"
+        required = spec.required
+        default_currency = self.config.currency
+        inserts: dict[tuple[str, ...], list[tuple[int, tuple]]] = {}
+        updates: dict[tuple[str, ...], list[tuple[int, tuple]]] = {}
+        unchanged = 0
+        for pending, parent_id, note_currency in rows:
+            values = pending.values
+            if parent_column:
+                values[parent_column] = parent_id
+                before = existing.get((parent_id,) + pending.own) if existing else None
+            else:
+                before = existing.get(pending.own) if existing else None
+            ok = True
+            if pending.money:
+                if is_offers:
+                    currency = (values.get("currency")
+                                or (before.get("currency") if before else None)
+                                or default_currency)
+                else:
+                    currency = note_currency or default_currency
+                for column, money in pending.money.items():
+                    try:
+                        check_currency(money.raw, money.allowed, currency)
+                    except NormalizeError as e:
+                        self.errors.at(unit, pending.line, column, str(e))
+                        ok = False
+            if is_offers and before is None and "currency" not in values:
+                values["currency"] = default_currency
+            if before is None:
+                for column in required:
+                    if values.get(column) is None:
+                        self.errors.at(
+                            unit, pending.line, column,
+                            f"missing; a new {spec.name} row needs a {column}",
+                        )
+                        ok = False
+            if not ok:
+                continue
+            if before is None:
+                columns = tuple(values)
+                params = inserts.get(columns)
+                if params is None:
+                    params = inserts[columns] = []
+                params.append((pending.line, tuple(values.values())))
+                continue
+            changed = tuple(
+                c for c, v in values.items() if v != before.get(c) and c not in key_columns
+            )
+            if not changed:
+                unchanged += 1
+                continue
+            updates.setdefault(changed, []).append(
+                (pending.line, tuple(values[c] for c in changed) + (before["id"],))
+            )
+        for columns, params in inserts.items():
+            self.insert(unit, spec.name, columns, params)
+            self.report.add(spec.name, "inserted", len(params))
+        for columns, params in updates.items():
+            sql = (
+                f"UPDATE [{spec.name}] SET {', '.join(f'[{c}] = ?' for c in columns)} "
+                "WHERE id = ?"
+            )
+            self.write(unit, sql, params)
+            self.report.add(spec.name, "updated", len(params))
+        self.report.add(spec.name, "unchanged", unchanged)
+
+    def existing(self, spec: TableSpec, key_columns: tuple[str, ...], rows: list[Resolved],
+                 new_parents: set[int] = frozenset()) -> dict[tuple, dict[str, Any]]:
+        """The stored rows for a batch's keys, by key as SQLite compares it.
+        Rows of a parent created in this batch cannot exist yet: not asked for."""
+        parent_column = spec.parent_column
+        keys = []
+        if parent_column:
+            for pending, parent_id, _ in rows:
+                if parent_id not in new_parents:
+                    values = pending.values
+                    keys.append((parent_id,) + tuple([values[k] for k in spec.keys]))
+        else:
+            for pending, _, _ in rows:
+                values = pending.values
+                keys.append(tuple([values[k] for k in spec.keys]))
+        found: dict[tuple, dict] = {}
+        width = len(key_columns)
+        for chunk in chunks(keys, max(1, 4000 // width)):
+            sql = keyed(spec.name, key_columns, len(chunk), "t.*")
+            cursor = self.conn.execute(sql, [v for key in chunk for v in key])
+            names = [d[0] for d in cursor.description]
+            for record in cursor:
+                row = dict(zip(names, record))
+                found[((row[parent_column],) if parent_column else ()) + spec.identity(row)] = row
+        return found
+
+    # Validation should catch everything the schema refuses. If it did not,
+    # the error rolls the whole ingest back and names the failing row. (A
+    # savepoint per batch would copy every page the batch touches into a
+    # sub-journal.)
+
+    def insert(self, unit: Unit, table: str, columns: tuple[str, ...],
+               params: list[tuple[int, tuple]]) -> None:
+        cursor = self.conn.cursor()
+        rows = [p for _, p in params]
+        try:
+            insert_rows(cursor, table, columns, rows)
+        except Refused as refused:
+            self.errors.at(unit, params[refused.index][0], None,
+                           f"the database refused the row: {refused.error}")
+
+    def write(self, unit: Unit, sql: str, params: list[tuple[int, tuple]]) -> None:
+        cursor = self.conn.cursor()
+        try:
+            cursor.executemany(sql, [p for _, p in params])
+        except sqlite3.IntegrityError as e:
+            index = cursor.rowcount if 0 <= cursor.rowcount < len(params) else 0
+            self.errors.at(unit, params[index][0], None, f"the database refused the row: {e}")
