@@ -13,7 +13,13 @@ from functools import cached_property
 from typing import Any
 
 from .. import schema
-from ..normalize import parse_bool, parse_currency_code, parse_percent, parse_text, suggest
+from ..normalize import (
+    parse_bool,
+    parse_currency_code,
+    parse_percent,
+    parse_text,
+    suggest,
+)
 from .columns import (
     Parser,
     amount,
