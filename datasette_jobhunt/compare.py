@@ -1,6 +1,7 @@
 """The compare.json document: one function serves the page, the JSON and the CLI."""
 from __future__ import annotations
 
+import decimal
 import itertools
 import sqlite3
 import threading
@@ -246,6 +247,7 @@ async def compute(
         "close_call": close_call,
         "flips": flips,
     }
+    doc["summary"] = summary(doc, count)
     return Comparison(doc, count)
 
 
@@ -558,7 +560,13 @@ def _table_offer(table: ValueTable, i: int, position: int, scored, cfg) -> dict:
     }
 
 
-# --- what the page shows -------------------------------------------------------
+# --- the words and figures every reader shows -----------------------------------
+#
+# The page, its live script and the CLI show the same sentences and rounded
+# figures. They are written here, once, into the document's "summary", and the
+# others only read them: a browser rounds differently (0.25.toFixed(1) is
+# "0.3", Python's format(0.25, ".1f") is "0.2"), so no figure is formatted in
+# JavaScript.
 
 # Tableau 10 and its lighter half: distinct side by side, and readable as a legend.
 PALETTE = (
@@ -576,60 +584,103 @@ def money_text(amount: float | None) -> str:
     return "—" if amount is None else f"{amount:,.0f}"
 
 
-def weight_text(weight: float) -> str:
-    return f"{weight:g}"
+def points_text(points: float) -> str:
+    """A score or a contribution, out of 100."""
+    return f"{points:.1f}"
+
+
+def weight_text(number: float) -> str:
+    """A weight or a horizon as a person would type it back: every digit, no exponent."""
+    text = repr(float(number))
+    if "e" in text:
+        text = format(decimal.Decimal(text), "f")
+    return text.removesuffix(".0")
+
+
+def _either(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def summary(doc: dict, count: int) -> dict:
+    """The document's "summary": its sentences and every figure as the readers show it.
+
+    ``count`` is the number of offers compared, which can be more than the
+    document lists. ``close_call``, ``flips`` and ``steady`` are sentences or
+    None; ``steady`` says that no weight moved by the flip step changes the top
+    offer, when two offers or more are compared. ``weights`` and ``horizon``
+    are the form's values. ``offers`` holds, in ranking order, each listed
+    offer's rounded figures, its lines of text and the segments of its score bar.
+    """
+    labels = {f["name"]: f["label"] for f in doc["factors"]}
+    offers = doc["offers"]
+    close_call = flips = steady = None
+    step = f"{scoring.FLIP_STEP:.0%}"
+    if doc["close_call"]:
+        first = offers[0]
+        # With a limit of 1 the runner-up is compared but not listed.
+        second = (
+            f"{offers[1]['company']} ({points_text(offers[1]['score'])})"
+            if len(offers) > 1
+            else "the next offer"
+        )
+        close_call = (
+            f"Close call: {first['company']} ({points_text(first['score'])}) and {second} "
+            f"are less than {scoring.CLOSE_CALL_POINTS:g} points apart."
+        )
+    if doc["flips"]:
+        names = _either([labels[n] for n in doc["flips"]])
+        flips = f"The top offer changes if you move the weight of {names} by {step}."
+    elif count >= 2:
+        steady = f"No single weight moved by {step} changes the top offer."
+    weights = {name: weight_text(w) for name, w in doc["weights"].items()}
+    return {
+        "close_call": close_call,
+        "flips": flips,
+        "steady": steady,
+        "horizon": weight_text(doc["horizon"]),
+        "weights": weights,
+        "offers": [_offer_summary(offer, labels, weights) for offer in offers],
+    }
+
+
+def _offer_summary(offer: dict, labels: Mapping[str, str], weights: Mapping[str, str]) -> dict:
+    score = points_text(offer["score"])
+    segments = []
+    x = 0.0
+    for name, f in offer["factors"].items():
+        if f["contribution"] <= 0:
+            continue
+        segments.append(
+            {
+                "factor": name,
+                "x": x,
+                "width": f["contribution"],
+                "title": f"{labels[name]}: {points_text(f['contribution'])} points "
+                f"(weight {weights[name]}, scored {f['normalized']:.2f})",
+            }
+        )
+        x += f["contribution"]
+    missing = [labels[name] for name in offer["missing"]]
+    return {
+        "offer_id": offer["offer_id"],
+        "score": score,
+        "annual_comp": money_text(offer["annual_comp"]),
+        "first_year_comp": money_text(offer["first_year_comp"]),
+        "details": f"revision {offer['revision']} · {offer['status']}",
+        "caption": f"{offer['company']}: score {score} of 100",
+        "missing": f"Missing: {', '.join(missing)}" if missing else None,
+        "warnings": [f"Warning: {w}" for w in offer["warnings"]],
+        "segments": segments,
+    }
 
 
 def page_offers(doc: dict, palette: dict[str, str]) -> list[dict]:
-    """The ranking as the page draws it: rounded figures and bar segments (0..100)."""
-    labels = {f["name"]: f["label"] for f in doc["factors"]}
-    rows = []
-    for offer in doc["offers"]:
-        segments = []
-        x = 0.0
-        for name, f in offer["factors"].items():
-            if f["contribution"] <= 0:
-                continue
-            segments.append(
-                {
-                    "x": x,
-                    "width": f["contribution"],
-                    "color": palette[name],
-                    "title": f"{labels[name]}: {f['contribution']:.1f} points "
-                    f"(weight {weight_text(f['weight'])}, scored {f['normalized']:.2f})",
-                }
-            )
-            x += f["contribution"]
-        rows.append(
-            {
-                **offer,
-                "score_text": f"{offer['score']:.1f}",
-                "annual_text": money_text(offer["annual_comp"]),
-                "first_year_text": money_text(offer["first_year_comp"]),
-                "segments": segments,
-                "missing_labels": [labels[name] for name in offer["missing"]],
-            }
-        )
-    return rows
-
-
-def summary(doc: dict) -> dict:
-    """The plain-words call-outs: close call and flips."""
-    labels = {f["name"]: f["label"] for f in doc["factors"]}
-    offers = doc["offers"]
-    out: dict[str, Any] = {"close_call": None, "flips": None, "no_flips": False}
-    if doc["close_call"]:
-        first, second = offers[0], offers[1]
-        out["close_call"] = (
-            f"Close call: {first['company']} ({first['score']:.1f}) and "
-            f"{second['company']} ({second['score']:.1f}) are less than 2 points apart."
-        )
-    if doc["flips"]:
-        names = [labels[n] for n in doc["flips"]]
-        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-        out["flips"] = (
-            f"The top offer changes if you move the weight of {joined} by 20%."
-        )
-    elif len(offers) >= 2:
-        out["no_flips"] = True
-    return out
+    """The ranking as the page draws it: each offer with its summary and coloured segments."""
+    return [
+        {
+            **offer,
+            "text": text,
+            "segments": [{**s, "color": palette[s["factor"]]} for s in text["segments"]],
+        }
+        for offer, text in zip(doc["offers"], doc["summary"]["offers"])
+    ]

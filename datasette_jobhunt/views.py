@@ -126,7 +126,6 @@ async def compare_page(request, datasette):
                 "jobhunt_db": db.name,
                 "doc": doc,
                 "rows": compare.page_offers(doc, palette),
-                "summary": compare.summary(doc),
                 "palette": palette,
                 "labels": labels,
                 "weight_text": compare.weight_text,

@@ -82,7 +82,7 @@ async def test_compare_json_shape(ds):
     doc = response.json()
     assert set(doc) == {
         "database", "currency", "horizon", "now", "weights", "factors", "offers",
-        "close_call", "flips",
+        "close_call", "flips", "summary",
     }
     assert doc["database"] == "jobs"
     assert doc["currency"] == "USD"
