@@ -1,5 +1,7 @@
 // Live update of the offer comparison: the page works without this file (plain GET
 // forms); with it, changing a weight refetches compare.json and redraws the ranking.
+// Every sentence and rounded figure comes ready from the document's "summary",
+// written by the same Python as the page, so nothing here formats a number.
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
@@ -15,18 +17,6 @@
     var node = document.createElementNS(SVG, tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
     return node;
-  }
-
-  function money(value) {
-    return value === null ? "\u2014" : Math.round(value).toLocaleString("en-US");
-  }
-
-  function fixed(value, digits) {
-    return Number(value).toFixed(digits);
-  }
-
-  function weightText(value) {
-    return String(Number(value));
   }
 
   function init(root) {
@@ -79,8 +69,8 @@
           }
           showError("");
           render(result.body);
-          if (fromProfile) fillWeights(result.body.weights);
-          syncSaveForm(result.body.weights);
+          if (fromProfile) fillWeights(result.body.summary.weights);
+          syncSaveForm(result.body.summary.weights);
           history.replaceState(null, "", pageUrl + (qs ? "?" + qs : ""));
           var link = root.querySelector(".compare-json-link");
           if (link) link.setAttribute("href", jsonUrl + (qs ? "?" + qs : ""));
@@ -95,7 +85,7 @@
     function fillWeights(weights) {
       Object.keys(weights).forEach(function (name) {
         var input = weightsForm.querySelector('input[name="w.' + CSS.escape(name) + '"]');
-        if (input) input.value = weightText(weights[name]);
+        if (input) input.value = weights[name];
       });
     }
 
@@ -103,65 +93,57 @@
       if (!saveForm) return;
       Object.keys(weights).forEach(function (name) {
         var input = saveForm.querySelector('input[name="w.' + CSS.escape(name) + '"]');
-        if (input) input.value = weightText(weights[name]);
+        if (input) input.value = weights[name];
       });
     }
 
     function render(doc) {
-      var labels = {};
-      doc.factors.forEach(function (f) { labels[f.name] = f.label; });
       var horizon = root.querySelector('[data-compare="horizon"]');
-      if (horizon) horizon.textContent = weightText(doc.horizon);
-      renderCallouts(doc, labels);
+      if (horizon) horizon.textContent = doc.summary.horizon;
+      renderCallouts(doc.summary);
       renderLegend(doc);
       var tbody = root.querySelector(".compare-ranking tbody");
       if (!tbody) return;
-      var rows = doc.offers.map(function (offer) { return renderRow(doc, offer, labels, tbody); });
+      // The cells' data-label (the column name on a narrow screen) is the header's text.
+      var heads = Array.prototype.map.call(
+        root.querySelectorAll(".compare-ranking thead th"), function (th) { return th.textContent; });
+      var rows = doc.offers.map(function (offer, i) {
+        return renderRow(offer, doc.summary.offers[i], heads, tbody);
+      });
       tbody.replaceChildren.apply(tbody, rows);
     }
 
-    function renderRow(doc, offer, labels, tbody) {
+    function renderRow(offer, text, heads, tbody) {
       var old = tbody.querySelector('tr[data-offer-id="' + offer.offer_id + '"]');
       var tr = el("tr", { "data-offer-id": String(offer.offer_id) });
-      tr.appendChild(el("td", { "class": "num compare-rank", "data-label": "Rank" }, String(offer.rank)));
+      tr.appendChild(el("td", { "class": "num compare-rank", "data-label": heads[0] }, String(offer.rank)));
       var cell = el("td", { "class": "compare-offer" });
       var company = el("a", { "class": "compare-company" }, offer.company);
       var oldLink = old && old.querySelector("a.compare-company");
       if (oldLink) company.setAttribute("href", oldLink.getAttribute("href"));
       cell.appendChild(company);
       cell.appendChild(el("span", { "class": "compare-role" }, offer.role));
-      cell.appendChild(el("span", { "class": "muted compare-meta" },
-        "revision " + offer.revision + " \u00b7 " + offer.status));
-      if (offer.missing.length) {
-        cell.appendChild(el("span", { "class": "compare-missing" },
-          "Missing: " + offer.missing.map(function (n) { return labels[n]; }).join(", ")));
-      }
-      offer.warnings.forEach(function (w) {
-        cell.appendChild(el("span", { "class": "compare-warning" }, "Warning: " + w));
+      cell.appendChild(el("span", { "class": "muted compare-meta" }, text.details));
+      if (text.missing) cell.appendChild(el("span", { "class": "compare-missing" }, text.missing));
+      text.warnings.forEach(function (w) {
+        cell.appendChild(el("span", { "class": "compare-warning" }, w));
       });
       tr.appendChild(cell);
-      var score = fixed(offer.score, 1);
-      tr.appendChild(el("td", { "class": "num compare-score", "data-label": "Score" }, score));
-      tr.appendChild(el("td", { "class": "num compare-annual", "data-label": "Annual comp (" + doc.currency + ")" }, money(offer.annual_comp)));
-      tr.appendChild(el("td", { "class": "num compare-first", "data-label": "First-year comp (" + doc.currency + ")" }, money(offer.first_year_comp)));
+      tr.appendChild(el("td", { "class": "num compare-score", "data-label": heads[2] }, text.score));
+      tr.appendChild(el("td", { "class": "num compare-annual", "data-label": heads[3] }, text.annual_comp));
+      tr.appendChild(el("td", { "class": "num compare-first", "data-label": heads[4] }, text.first_year_comp));
       var barCell = el("td", { "class": "compare-bar-col" });
-      var caption = offer.company + ": score " + score + " of 100";
-      var svg = svgEl("svg", { "class": "compare-bar", viewBox: "0 0 100 10", preserveAspectRatio: "none", role: "img", "aria-label": caption });
+      var svg = svgEl("svg", { "class": "compare-bar", viewBox: "0 0 100 10", preserveAspectRatio: "none", role: "img", "aria-label": text.caption });
       var title = svgEl("title");
-      title.textContent = caption;
+      title.textContent = text.caption;
       svg.appendChild(title);
       svg.appendChild(svgEl("rect", { "class": "compare-bar-track", x: "0", y: "0", width: "100", height: "10" }));
-      var x = 0;
-      doc.factors.forEach(function (f) {
-        var part = offer.factors[f.name];
-        if (!part || part.contribution <= 0) return;
-        var rect = svgEl("rect", { x: String(x), y: "0", width: String(part.contribution), height: "10", fill: colors[f.name] || "#999" });
+      text.segments.forEach(function (seg) {
+        var rect = svgEl("rect", { x: String(seg.x), y: "0", width: String(seg.width), height: "10", fill: colors[seg.factor] || "#999" });
         var t = svgEl("title");
-        t.textContent = f.label + ": " + fixed(part.contribution, 1) + " points (weight " +
-          weightText(part.weight) + ", scored " + fixed(part.normalized, 2) + ")";
+        t.textContent = seg.title;
         rect.appendChild(t);
         svg.appendChild(rect);
-        x += part.contribution;
       });
       barCell.appendChild(svg);
       tr.appendChild(barCell);
@@ -182,24 +164,13 @@
       legend.replaceChildren.apply(legend, items);
     }
 
-    function renderCallouts(doc, labels) {
-      var close = root.querySelector(".callout-close");
-      var flips = root.querySelector(".callout-flips");
-      var steady = root.querySelector(".callout-steady");
-      var offers = doc.offers;
-      if (doc.close_call) {
-        close.textContent = "Close call: " + offers[0].company + " (" + fixed(offers[0].score, 1) +
-          ") and " + offers[1].company + " (" + fixed(offers[1].score, 1) + ") are less than 2 points apart.";
-      }
-      close.hidden = !doc.close_call;
-      if (doc.flips.length) {
-        var names = doc.flips.map(function (n) { return labels[n]; });
-        var joined = names.length === 1 ? names[0] :
-          names.slice(0, -1).join(", ") + " or " + names[names.length - 1];
-        flips.textContent = "The top offer changes if you move the weight of " + joined + " by 20%.";
-      }
-      flips.hidden = !doc.flips.length;
-      steady.hidden = !(offers.length >= 2 && !doc.flips.length);
+    function renderCallouts(summary) {
+      [["close", summary.close_call], ["flips", summary.flips], ["steady", summary.steady]]
+        .forEach(function (pair) {
+          var p = root.querySelector(".callout-" + pair[0]);
+          p.textContent = pair[1] || "";
+          p.hidden = !pair[1];
+        });
     }
 
     weightsForm.addEventListener("input", function (event) {
