@@ -273,9 +273,12 @@ def compare_command(db_path, weights, profile, horizon, include_all, limit, as_j
         else:
             click.echo(f"{db_path}: no pending, negotiating or accepted offers to compare (try --all)")
         return
+    from .compare import points_text
+
     labels = {f["name"]: f["label"] for f in doc["factors"]}
+    summary = doc["summary"]
     table = []
-    for offer in doc["offers"]:
+    for offer, text in zip(doc["offers"], summary["offers"]):
         parts = sorted(
             (p["contribution"], name) for name, p in offer["factors"].items() if p["contribution"] > 0
         )[::-1][:3]
@@ -285,35 +288,31 @@ def compare_command(db_path, weights, profile, horizon, include_all, limit, as_j
                 offer["company"],
                 offer["role"],
                 offer["revision"],
-                f"{offer['score']:.1f}",
-                "-" if offer["annual_comp"] is None else f"{offer['annual_comp']:,.0f}",
-                "-" if offer["first_year_comp"] is None else f"{offer['first_year_comp']:,.0f}",
-                ", ".join(f"{labels[name]} {points:.1f}" for points, name in parts),
+                text["score"],
+                text["annual_comp"],
+                text["first_year_comp"],
+                ", ".join(f"{labels[name]} {points_text(points)}" for points, name in parts),
             ]
         )
     currency = doc["currency"]
-    horizon_text = f"{doc['horizon']:g}"
-    headers = ["#", "Company", "Role", "Rev", "Score", f"Annual ({currency}, {horizon_text}y)",
+    headers = ["#", "Company", "Role", "Rev", "Score", f"Annual ({currency}, {summary['horizon']}y)",
                f"First year ({currency})", "Top contributions (points)"]
     align = ("right", "left", "left", "right", "right", "right", "right", "left")
-    click.echo(tabulate(table, headers=headers, colalign=align))
-    active = ", ".join(f"{labels[n]} {w:g}" for n, w in doc["weights"].items() if w > 0)
+    # Without disable_numparse tabulate reads "74.0" as a number and prints "74".
+    click.echo(tabulate(table, headers=headers, colalign=align, disable_numparse=True))
+    active = ", ".join(
+        f"{labels[n]} {summary['weights'][n]}" for n, w in doc["weights"].items() if w > 0
+    )
     click.echo(f"\nWeights: {active or 'all 0: every score is 0'}")
     for offer in doc["offers"]:
         notes = [f"missing {', '.join(labels[n] for n in offer['missing'])}"] if offer["missing"] else []
         notes += offer["warnings"]
         if notes:
             click.echo(f"{offer['company']} ({offer['role']}): " + "; ".join(notes))
-    if doc["close_call"]:
-        first, second = doc["offers"][0], doc["offers"][1]
-        click.echo(
-            f"Close call: {first['company']} and {second['company']} are less than 2 points apart."
-        )
-    if doc["flips"]:
-        click.echo(
-            "The top offer changes if you move the weight of "
-            + " or ".join(labels[n] for n in doc["flips"]) + " by 20%."
-        )
+    for sentence in (summary["close_call"], summary["flips"], summary["steady"]):
+        if sentence:
+            click.echo(sentence)
+
 
 # --- deadlines (issue 4) ---
 
