@@ -1,26 +1,12 @@
 """/-/jobhunt/{db}/applications/{id}: one application on one page."""
-import html
 
 import pytest
 import sqlite_utils
-from datasette.app import Datasette
 
-import negotiation_sample
+from builders import actor_cookies, make_datasette, plugin_metadata
 from datasette_jobhunt.application import change_text
 
-
-@pytest.fixture(autouse=True)
-def fixed_now(monkeypatch):
-    monkeypatch.setenv("JOBHUNT_NOW", negotiation_sample.NOW)
-
-
-@pytest.fixture
-def sample_path(tmp_path):
-    return negotiation_sample.build(tmp_path / "jobs.db")
-
-
-def make_ds(path, **kwargs):
-    return Datasette([str(path)], **kwargs)
+pytestmark = pytest.mark.usefixtures("fixed_now")
 
 
 @pytest.mark.parametrize(
@@ -39,7 +25,7 @@ def test_change_text(before, after, text):
 
 @pytest.mark.asyncio
 async def test_application_page_shows_everything(sample_path):
-    ds = make_ds(sample_path)
+    ds = make_datasette(sample_path)
     response = await ds.client.get("/-/jobhunt/jobs/applications/1")
     assert response.status_code == 200
     page = response.text
@@ -68,19 +54,15 @@ async def test_application_page_shows_everything(sample_path):
 
 @pytest.mark.asyncio
 async def test_write_links_are_prefilled_and_only_for_writers(sample_path):
-    meta = {"plugins": {"datasette-jobhunt": {"writers": ["me"]}}}
-    ds = make_ds(sample_path, metadata=meta)
-    mine = await ds.client.get(
-        "/-/jobhunt/jobs/applications/1",
-        cookies={"ds_actor": ds.sign({"a": {"id": "me"}}, "actor")},
-    )
+    ds = make_datasette(sample_path, metadata=plugin_metadata(writers=["me"]))
+    mine = await ds.client.get("/-/jobhunt/jobs/applications/1", cookies=actor_cookies(ds, "me"))
     assert mine.status_code == 200
     assert 'href="/jobs/add_negotiation_note?company=Acme&amp;role=Staff+Engineer"' in mine.text
     assert 'href="/jobs/log_interview?company=Acme&amp;role=Staff+Engineer"' in mine.text
     anonymous = await ds.client.get("/-/jobhunt/jobs/applications/1")
     assert anonymous.status_code == 200
     assert "add_negotiation_note" not in anonymous.text
-    immutable = Datasette(immutables=[str(sample_path)])
+    immutable = make_datasette(sample_path, immutable=True)
     page = await immutable.client.get("/-/jobhunt/jobs/applications/1")
     assert page.status_code == 200 and "add_offer_revision" not in page.text
     assert "negotiation_log?company=Acme" in page.text
@@ -95,7 +77,7 @@ async def test_every_value_is_escaped(sample_path):
     )
     db["companies"].update(1, {"name": "Acme <b>Corp</b>"})
     db["applications"].update(1, {"job_url": "javascript:alert(1)"})
-    ds = make_ds(sample_path)
+    ds = make_datasette(sample_path)
     response = await ds.client.get("/-/jobhunt/jobs/applications/1")
     assert response.status_code == 200
     assert evil not in response.text and "&lt;script&gt;alert(" in response.text
@@ -105,7 +87,7 @@ async def test_every_value_is_escaped(sample_path):
 
 @pytest.mark.asyncio
 async def test_unknown_and_bad_ids(sample_path):
-    ds = make_ds(sample_path)
+    ds = make_datasette(sample_path)
     assert (await ds.client.get("/-/jobhunt/jobs/applications/1")).status_code == 200
     missing = await ds.client.get("/-/jobhunt/jobs/applications/999")
     assert missing.status_code == 404 and "No application with id 999" in missing.text
@@ -120,7 +102,7 @@ async def test_unknown_and_bad_ids(sample_path):
 
 @pytest.mark.asyncio
 async def test_application_without_offers_or_notes(sample_path):
-    ds = make_ds(sample_path)
+    ds = make_datasette(sample_path)
     response = await ds.client.get("/-/jobhunt/jobs/applications/2")
     assert response.status_code == 200
     assert "No offer yet." in response.text and "No negotiation notes yet." in response.text
@@ -129,7 +111,7 @@ async def test_application_without_offers_or_notes(sample_path):
 
 @pytest.mark.asyncio
 async def test_base_url_prefixes_every_link(sample_path):
-    ds = make_ds(sample_path, settings={"base_url": "/prefix/"})
+    ds = make_datasette(sample_path, settings={"base_url": "/prefix/"})
     response = await ds.client.get("/-/jobhunt/jobs/applications/1")
     assert response.status_code == 200
     assert 'href="/prefix/jobs/offers/2"' in response.text
@@ -139,7 +121,7 @@ async def test_base_url_prefixes_every_link(sample_path):
 
 @pytest.mark.asyncio
 async def test_latest_written_redirect(sample_path):
-    ds = make_ds(sample_path)
+    ds = make_datasette(sample_path)
     response = await ds.client.get("/-/jobhunt/jobs/applications/latest?from=interviews")
     assert response.status_code == 302
     assert response.headers["location"] == "/-/jobhunt/jobs/applications/2"
@@ -149,7 +131,7 @@ async def test_latest_written_redirect(sample_path):
 
 @pytest.mark.asyncio
 async def test_view_permission_is_respected(sample_path):
-    ds = make_ds(sample_path, metadata={"databases": {"jobs": {"allow": {"id": "me"}}}})
-    me = {"ds_actor": ds.sign({"a": {"id": "me"}}, "actor")}
+    ds = make_datasette(sample_path, metadata={"databases": {"jobs": {"allow": {"id": "me"}}}})
+    me = actor_cookies(ds, "me")
     assert (await ds.client.get("/-/jobhunt/jobs/applications/1", cookies=me)).status_code == 200
     assert (await ds.client.get("/-/jobhunt/jobs/applications/1")).status_code == 403

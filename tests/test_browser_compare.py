@@ -2,16 +2,14 @@
 import pytest
 from playwright.sync_api import expect
 
-from conftest import screenshot
-from test_compare_page import EVIL, build_offers
+from builders import EVIL, offer_spec, screenshot, write_offers
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def server(db_path, datasette_server):
-    build_offers(db_path)
-    return datasette_server(db_path)
+def server(offers_db, datasette_server):
+    return datasette_server(offers_db)
 
 
 def companies(page):
@@ -83,16 +81,9 @@ def test_form_without_javascript(browser, server):
 
 
 def test_top_of_many_offers(page, db_path, datasette_server):
-    from test_compare_fast import write_database
-
-    rows = [
-        {"base_salary": 100_000 + 1000 * i, "pto_days": 20 + i % 7, "remote": "hybrid",
-         "commute_minutes": 30, "currency": "USD", "status": "pending", "revisions": 1,
-         "ratings": [], "bonus_target": None, "signing_bonus": None, "equity_total": None,
-         "equity_discount_pct": None, "vesting_cliff_months": 12, "retirement_match_pct": None}
-        for i in range(60)
-    ]
-    write_database(db_path, rows)
+    write_offers(
+        db_path, [offer_spec(base_salary=100_000 + 1000 * i, pto_days=20 + i % 7) for i in range(60)]
+    )
     server = datasette_server(db_path)
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(server.url + "/-/jobhunt/jobs/compare?limit=5")

@@ -1,16 +1,25 @@
 """The deadlines page in Chromium, at a phone's width and a desktop's, with JavaScript off."""
 import pytest
 
-from conftest import screenshot
-from test_deadlines import NOW, ZONE, build, interview, offer
+from builders import (
+    DEADLINES_NOW,
+    DEADLINES_ZONE,
+    build_deadlines,
+    interview,
+    offer,
+    recruiter,
+    screenshot,
+    write_metadata,
+)
+
+pytestmark = pytest.mark.now(DEADLINES_NOW)
 
 
 @pytest.fixture
-def server(tmp_path, datasette_server):
-    path = build(
+def server(tmp_path, fixed_now, datasette_server):
+    path = build_deadlines(
         tmp_path / "jobs.db",
-        contacts=[{"id": 1, "company_id": 1, "name": "Recruiter One", "kind": "recruiter",
-                   "first_contacted_at": "2026-06-15T08:00:00"}],
+        contacts=[recruiter(1, "2026-06-15T08:00:00")],
         interviews=[
             {**interview(1, "2026-06-14T10:00:00"), "format": "video"},
             {**interview(2, "2026-06-18T15:00:00"), "stage": "panel", "format": "in_person"},
@@ -21,9 +30,8 @@ def server(tmp_path, datasette_server):
             {"id": 2, "status": "rejected", "rejected_on": "2026-06-12"},
         ],
     )
-    metadata = tmp_path / "metadata.yml"
-    metadata.write_text(f"plugins:\n  datasette-jobhunt:\n    timezone: {ZONE}\n")
-    return datasette_server(path, "-m", metadata, env={"JOBHUNT_NOW": NOW})
+    metadata = write_metadata(tmp_path / "metadata.yml", timezone=DEADLINES_ZONE)
+    return datasette_server(path, "-m", metadata)
 
 
 @pytest.mark.browser

@@ -2,16 +2,12 @@
 import pytest
 from playwright.sync_api import expect
 
-import negotiation_sample
-from conftest import screenshot, table_rows
-
-ENV = {"JOBHUNT_NOW": negotiation_sample.NOW}
+from builders import screenshot, table_rows
 
 
 @pytest.fixture
-def server(tmp_path, datasette_server):
-    path = negotiation_sample.build(tmp_path / "jobs.db")
-    return path, datasette_server(path, env=ENV)
+def server(sample_path, fixed_now, datasette_server):
+    return sample_path, datasette_server(sample_path)
 
 
 @pytest.mark.browser

@@ -1,26 +1,18 @@
 """The demo's tables as a person sees them in Chromium, served with metadata.yml."""
-from pathlib import Path
-
 import pytest
-from click.testing import CliRunner
 from playwright.sync_api import expect
 
-from datasette_jobhunt import clock
-from datasette_jobhunt.cli import cli
+from builders import DEMO_NOW, ROOT, build_demo, screenshot
 
-from conftest import screenshot
-
-ROOT = Path(__file__).resolve().parent.parent
-NOW = "2026-03-10T09:00:00"
+pytestmark = pytest.mark.now(DEMO_NOW)
 
 
 @pytest.fixture
-def demo_server(tmp_path, datasette_server, monkeypatch):
-    monkeypatch.setenv(clock.ENV_VAR, NOW)
+def demo_server(tmp_path, fixed_now, datasette_server):
     path = tmp_path / "jobs.db"
-    result = CliRunner().invoke(cli, ["demo", str(path)])
+    result = build_demo(path)
     assert result.exit_code == 0, result.output
-    return datasette_server(path, "-m", ROOT / "metadata.yml", env={clock.ENV_VAR: NOW})
+    return datasette_server(path, "-m", ROOT / "metadata.yml")
 
 
 @pytest.mark.browser

@@ -1,16 +1,13 @@
 """The cached comparison never serves a stale ranking: every write, from any
 connection, shows in the next compare.json; and the pruned flip trials equal
 the brute-force definition on larger sets."""
-import sqlite_utils
 import pytest
-from datasette.app import Datasette
+import sqlite_utils
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import form_post_parts
+from builders import FACTORS, brute_force_flips, form_post_parts, make_datasette, scored_offers
 from datasette_jobhunt import compare, queries, scoring
-from datasette_jobhunt.scoring import Offer
-from test_compare_fast import FACTORS, brute_force_flips
 
 
 @pytest.fixture
@@ -40,7 +37,7 @@ async def ranking(ds, query=""):
 @pytest.mark.asyncio
 async def test_writes_from_any_connection_show_in_the_next_request(two_offers):
     # One read connection: every request meets the cache that request before it filled.
-    ds = Datasette([str(two_offers)], settings={"num_sql_threads": 1})
+    ds = make_datasette(two_offers, settings={"num_sql_threads": 1})
     await ds.invoke_startup()
     assert (await ranking(ds))[0] == ["Acme", "Globex"]
     first = (await ranking(ds))[1]
@@ -87,7 +84,7 @@ async def test_writes_from_any_connection_show_in_the_next_request(two_offers):
 
 @pytest.mark.asyncio
 async def test_a_warm_request_reuses_the_values_and_weights_still_apply(two_offers):
-    ds = Datasette([str(two_offers)], settings={"num_sql_threads": 1})
+    ds = make_datasette(two_offers, settings={"num_sql_threads": 1})
     await ds.invoke_startup()
     await ranking(ds)
     cached = [entry for entry in compare._cache.values()]
@@ -104,7 +101,7 @@ async def test_a_warm_request_reuses_the_values_and_weights_still_apply(two_offe
 
 @pytest.mark.asyncio
 async def test_each_read_connection_has_its_own_token(two_offers):
-    ds = Datasette([str(two_offers)])
+    ds = make_datasette(two_offers)
     await ds.invoke_startup()
     jobs = ds.get_database("jobs")
     first = jobs.connect()
@@ -136,11 +133,7 @@ any_weights = st.fixed_dictionaries(
 @settings(max_examples=120, deadline=None)
 @given(rows=st.lists(many_rows, min_size=2, max_size=40), weights=any_weights)
 def test_pruned_flips_equal_brute_force_on_larger_sets(rows, weights):
-    offers = [
-        Offer(i, i, f"C{i}", "Engineer", 1, "pending", row,
-              scoring.compute_money(row, 1.0, 4.0))
-        for i, row in enumerate(rows, 1)
-    ]
+    offers = scored_offers(rows)
     ranking_ = scoring.rank(offers, FACTORS, weights, limit=3)
     assert ranking_.flips == brute_force_flips(offers, FACTORS, weights)
     full = scoring.rank(offers, FACTORS, weights)

@@ -5,18 +5,13 @@ import json
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
-from datasette.app import Datasette
 
+from builders import EVIL, make_datasette, write_metadata
 from datasette_jobhunt.cli import cli
-from test_compare_page import EVIL, build_offers
 
 NOW = "2026-12-01T09:00:00+00:00"
 
-
-@pytest.fixture
-def offers_db(db_path, monkeypatch):
-    monkeypatch.setenv("JOBHUNT_NOW", NOW)
-    return build_offers(db_path)
+pytestmark = [pytest.mark.now(NOW), pytest.mark.usefixtures("fixed_now")]
 
 
 def run(*args):
@@ -35,7 +30,7 @@ def test_json_is_the_route_document(offers_db, cli_args, query):
     result = run("compare", offers_db, "--json", *cli_args)
     assert result.exit_code == 0, result.output
     from_cli = json.loads(result.output)
-    ds = Datasette([str(offers_db)])
+    ds = make_datasette(offers_db)
     # The command runs its own event loop, so this test is synchronous too.
     response = asyncio.run(ds.client.get(f"/-/jobhunt/jobs/compare.json?{query}"))
     assert response.status_code == 200
@@ -62,10 +57,7 @@ def test_table(offers_db):
 
 
 def test_metadata_config_weights_and_currency(offers_db, tmp_path):
-    metadata = tmp_path / "metadata.yml"
-    metadata.write_text(
-        "plugins:\n  datasette-jobhunt:\n    currency: EUR\n    weights:\n      pto: 200\n"
-    )
+    metadata = write_metadata(tmp_path / "metadata.yml", currency="EUR", weights={"pto": 200})
     doc = json.loads(run("compare", offers_db, "--json", "-m", metadata).output)
     assert doc["currency"] == "EUR"
     assert doc["weights"]["pto"] == 200
@@ -107,10 +99,8 @@ def test_errors_are_one_line(offers_db, args, message):
     assert "Traceback" not in result.output
 
 
-def test_not_a_jobhunt_database(tmp_path):
-    other = tmp_path / "other.db"
-    sqlite_utils.Database(other)["things"].insert({"id": 1})
-    result = run("compare", other)
+def test_not_a_jobhunt_database(other_db):
+    result = run("compare", other_db)
     assert result.exit_code == 1
     assert "not a job-hunt database" in result.output
 

@@ -1,43 +1,25 @@
 """The fast comparison equals the slow definition: flips without re-ranking, the
 SQL path against the Python path on random databases, and the limit."""
 import asyncio
+import json
 
 import pytest
-import sqlite_utils
 from click.testing import CliRunner
-from datasette.app import Datasette
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from datasette_jobhunt import compare, schema, scoring
+from builders import (
+    FACTORS,
+    brute_force_flips,
+    make_datasette,
+    offer_spec,
+    scored_offers,
+    write_offers,
+)
+from datasette_jobhunt import compare, scoring
 from datasette_jobhunt.cli import cli
-from datasette_jobhunt.factors import money_factors, other_factors
-from datasette_jobhunt.scoring import Offer
 
-FACTORS = money_factors("USD") + other_factors()
 NAMES = [f.name for f in FACTORS]
-
-
-def brute_force_flips(offers, factors, weights):
-    """SPEC section 5 read literally: re-rank the whole set for each moved weight."""
-
-    def top(trial_weights):
-        result = scoring.rank(offers, factors, trial_weights)
-        return result.offers[0].offer.offer_id
-
-    first = top(weights)
-    flips = []
-    for f in factors:
-        w = weights.get(f.name, 0.0)
-        if w <= 0:
-            continue
-        for step in (-scoring.FLIP_STEP, scoring.FLIP_STEP):
-            moved = dict(weights)
-            moved[f.name] = w + w * step
-            if top(moved) != first:
-                flips.append(f.name)
-                break
-    return flips
 
 
 # Few distinct values, so ties (equal scores, equal annual comp) come up often.
@@ -59,11 +41,7 @@ weight_sets = st.fixed_dictionaries(
 @settings(max_examples=150, deadline=None)
 @given(rows=st.lists(offer_rows, min_size=2, max_size=8), weights=weight_sets)
 def test_flips_equal_the_brute_force_definition(rows, weights):
-    offers = [
-        Offer(i, i, f"C{i}", "Engineer", 1, "pending", row,
-              scoring.compute_money(row, 1.0, 4.0))
-        for i, row in enumerate(rows, 1)
-    ]
+    offers = scored_offers(rows)
     ranking = scoring.rank(offers, FACTORS, weights)
     assert ranking.flips == brute_force_flips(offers, FACTORS, weights)
 
@@ -74,10 +52,7 @@ def test_limit_keeps_ranking_close_call_and_flips():
         {"base_salary": 100_000, "pto_days": 30},
         {"base_salary": 90_000, "pto_days": 12},
     ]
-    offers = [
-        Offer(i, i, f"C{i}", "E", 1, "pending", r, scoring.compute_money(r, 1.0, 4.0))
-        for i, r in enumerate(rows, 1)
-    ]
+    offers = scored_offers(rows)
     weights = {"annual_comp": 50, "pto": 45}
     full = scoring.rank(offers, FACTORS, weights)
     top = scoring.rank(offers, FACTORS, weights, limit=1)
@@ -122,28 +97,8 @@ query_sets = st.fixed_dictionaries(
 )
 
 
-def write_database(path, offers):
-    for suffix in ("", "-wal", "-shm"):
-        (path.parent / (path.name + suffix)).unlink(missing_ok=True)
-    db = sqlite_utils.Database(path)
-    schema.init(db)
-    db["fx_rates"].insert({"currency": "EUR", "per_base": 1.1, "as_of": "2026-01-01"})
-    for i, row in enumerate(offers, 1):
-        row = dict(row)
-        ratings, revisions = row.pop("ratings"), row.pop("revisions")
-        db["companies"].insert({"id": i, "name": f"Company {i}"})
-        db["applications"].insert({"id": i, "company_id": i, "role": "Engineer"})
-        for revision in range(1, revisions + 1):
-            db["offers"].insert({**row, "application_id": i, "revision": revision})
-        for criterion, score in ratings:
-            db["ratings"].insert(
-                {"application_id": i, "criterion": criterion, "score": score}, replace=True
-            )
-    db.close()
-
-
 async def both_paths(path, pairs):
-    ds = Datasette([str(path)])
+    ds = make_datasette(path)
     await ds.invoke_startup()
     db = ds.get_database(path.stem)
     params = compare.CompareParams.from_pairs(pairs)
@@ -160,7 +115,7 @@ def without_clock(doc):
 @given(offers=st.lists(db_offers, max_size=6), query=query_sets)
 def test_sql_path_equals_python_path(tmp_path, offers, query):
     path = tmp_path / "random.db"
-    write_database(path, offers)
+    write_offers(path, offers)
     fast, slow = asyncio.run(both_paths(path, list(query.items())))
     # Exactly equal, not approximately: the same floating-point steps in both.
     assert without_clock(fast.doc) == without_clock(slow.doc)
@@ -169,23 +124,13 @@ def test_sql_path_equals_python_path(tmp_path, offers, query):
 
 @pytest.fixture
 def many_offers(db_path):
-    write_database(
-        db_path,
-        [
-            {"base_salary": 100_000 + 1000 * i, "pto_days": 20, "remote": "hybrid",
-             "commute_minutes": 30, "currency": "USD", "status": "pending", "revisions": 1,
-             "ratings": [], "bonus_target": None, "signing_bonus": None, "equity_total": None,
-             "equity_discount_pct": None, "vesting_cliff_months": 12,
-             "retirement_match_pct": None}
-            for i in range(60)
-        ],
-    )
+    write_offers(db_path, [offer_spec(base_salary=100_000 + 1000 * i) for i in range(60)])
     return db_path
 
 
 @pytest.mark.asyncio
 async def test_default_limit_and_page_count(many_offers):
-    ds = Datasette([str(many_offers)])
+    ds = make_datasette(many_offers)
     doc = (await ds.client.get("/-/jobhunt/jobs/compare.json")).json()
     assert len(doc["offers"]) == 50
     assert doc["offers"][0]["company"] == "Company 60"
@@ -199,7 +144,7 @@ async def test_default_limit_and_page_count(many_offers):
 
 @pytest.mark.asyncio
 async def test_limit_keeps_whole_set_answers(many_offers):
-    ds = Datasette([str(many_offers)])
+    ds = make_datasette(many_offers)
     full = (await ds.client.get("/-/jobhunt/jobs/compare.json?limit=10000&w.pto=0")).json()
     one = (await ds.client.get("/-/jobhunt/jobs/compare.json?limit=1&w.pto=0")).json()
     assert len(full["offers"]) == 60 and len(one["offers"]) == 1
@@ -211,7 +156,7 @@ async def test_limit_keeps_whole_set_answers(many_offers):
 @pytest.mark.asyncio
 @pytest.mark.parametrize("value", ["0", "-1", "10001", "abc", "2.5", "1e3"])
 async def test_bad_limit_is_400(many_offers, value):
-    ds = Datasette([str(many_offers)])
+    ds = make_datasette(many_offers)
     for suffix in (".json", ""):
         assert (await ds.client.get(f"/-/jobhunt/jobs/compare{suffix}?limit=5")).status_code == 200
         response = await ds.client.get(f"/-/jobhunt/jobs/compare{suffix}?limit={value}")
@@ -222,8 +167,6 @@ async def test_bad_limit_is_400(many_offers, value):
 def test_cli_limit(many_offers):
     result = CliRunner().invoke(cli, ["compare", str(many_offers), "--limit", "2", "--json"])
     assert result.exit_code == 0, result.output
-    import json
-
     assert len(json.loads(result.output)["offers"]) == 2
     bad = CliRunner().invoke(cli, ["compare", str(many_offers), "--limit", "0"])
     assert bad.exit_code == 1

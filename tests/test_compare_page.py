@@ -5,74 +5,39 @@ import re
 import pytest
 import pytest_asyncio
 import sqlite_utils
-from datasette.app import Datasette
 
-from conftest import DATASETTE_1, table_rows
+from builders import (
+    DATASETTE_1,
+    EVIL,
+    actor_cookies,
+    form_post_parts,
+    make_datasette,
+    plugin_metadata,
+    signed_post_parts,
+    table_rows,
+)
 
 OFFER_KEYS = {
     "rank", "offer_id", "application_id", "company", "role", "revision", "status",
     "score", "annual_comp", "first_year_comp", "factors", "missing", "warnings",
 }
-EVIL = "<script>alert('x')</script> Corp"
-
-
-def build_offers(path):
-    """Four applications: three in the compared set, one declined; Acme has two revisions."""
-    db = sqlite_utils.Database(path)
-    db["companies"].insert_all(
-        [
-            {"id": 1, "name": "Acme"},
-            {"id": 2, "name": "Globex"},
-            {"id": 3, "name": EVIL},
-            {"id": 4, "name": "Umbrella"},
-        ]
-    )
-    db["applications"].insert_all(
-        [{"id": i, "company_id": i, "role": "Engineer", "status": "offer"} for i in (1, 2, 3, 4)]
-    )
-    # One insert per row: insert_all would write NULL into the columns a row leaves out.
-    for row in (
-        [
-            {"id": 1, "application_id": 1, "revision": 1, "base_salary": 120_000, "status": "negotiating"},
-            {"id": 2, "application_id": 1, "revision": 2, "base_salary": 150_000, "bonus_target": 15_000,
-             "pto_days": 20, "remote": "onsite", "commute_minutes": 40, "status": "pending"},
-            {"id": 3, "application_id": 2, "currency": "EUR", "base_salary": 110_000, "pto_days": 30,
-             "remote": "hybrid", "commute_minutes": 20, "status": "negotiating"},
-            {"id": 4, "application_id": 3, "base_salary": 130_000, "pto_days": 25, "remote": "remote",
-             "status": "pending"},
-            {"id": 5, "application_id": 4, "base_salary": 200_000, "pto_days": 10, "remote": "onsite",
-             "commute_minutes": 60, "status": "declined"},
-        ]
-    ):
-        db["offers"].insert(row)
-    db["fx_rates"].insert({"currency": "EUR", "per_base": 1.1, "as_of": "2026-01-01"})
-    db["ratings"].insert_all(
-        [
-            {"application_id": 1, "criterion": "growth", "score": 4},
-            {"application_id": 2, "criterion": "growth", "score": 5},
-        ]
-    )
-    return path
-
-
-@pytest.fixture
-def offers_db(db_path):
-    return build_offers(db_path)
-
-
 @pytest_asyncio.fixture
 async def ds(offers_db):
-    datasette = Datasette([str(offers_db)])
+    datasette = make_datasette(offers_db)
     await datasette.invoke_startup()
     return datasette
 
 
-def csrf_of(response):
-    """The form's csrftoken and the cookie it pairs with (Datasette 0.65; 1.0
-    still renders the field but sets no cookie and checks headers instead)."""
-    token = re.search(r'name="csrftoken" value="([^"]+)"', response.text).group(1)
-    cookie = response.cookies.get("ds_csrftoken")
-    return token, ({"ds_csrftoken": cookie} if cookie else {})
+async def save(ds, post_parts, data, cookies=None):
+    """Submit the save-as-profile form with `data`, past CSRF with `post_parts`
+    (from form_post_parts or signed_post_parts), with the visitor's `cookies`."""
+    fields, csrf_cookies, headers = post_parts
+    return await ds.client.post(
+        "/-/jobhunt/jobs/compare",
+        data={**fields, **data},
+        cookies={**(cookies or {}), **csrf_cookies},
+        headers=headers,
+    )
 
 
 @pytest.mark.asyncio
@@ -158,7 +123,7 @@ async def test_company_name_is_escaped(ds):
 @pytest.mark.asyncio
 async def test_warning_for_a_currency_without_rate(offers_db):
     sqlite_utils.Database(offers_db)["offers"].update(4, {"currency": "GBP"})
-    ds = Datasette([str(offers_db)])
+    ds = make_datasette(offers_db)
     doc = (await ds.client.get("/-/jobhunt/jobs/compare.json")).json()
     offer = next(o for o in doc["offers"] if o["offer_id"] == 4)
     assert offer["annual_comp"] is None
@@ -203,11 +168,9 @@ async def test_unknown_database_is_404(ds):
 async def test_save_as_profile(ds, offers_db):
     page = await ds.client.get("/-/jobhunt/jobs/compare")
     assert 'class="compare-save"' in page.text
-    token, cookies = csrf_of(page)
-    response = await ds.client.post(
-        "/-/jobhunt/jobs/compare",
-        data={"csrftoken": token, "profile_name": "family first", "w.pto": "100", "w.annual_comp": "5"},
-        cookies=cookies,
+    parts = form_post_parts(page)
+    response = await save(
+        ds, parts, {"profile_name": "family first", "w.pto": "100", "w.annual_comp": "5"}
     )
     assert response.status_code == 302
     assert response.headers["location"] == "/-/jobhunt/jobs/compare?profile=family+first"
@@ -217,16 +180,12 @@ async def test_save_as_profile(ds, offers_db):
     doc = (await ds.client.get("/-/jobhunt/jobs/compare.json?profile=family+first")).json()
     assert doc["weights"]["pto"] == 100
     follow = await ds.client.get(
-        response.headers["location"], cookies={**cookies, **dict(response.cookies)}
+        response.headers["location"], cookies={**parts[1], **dict(response.cookies)}
     )
     assert '<option value="family first" selected>' in follow.text
     assert "Saved the weights as profile" in follow.text
     # Saving again under the same name replaces the weights, it does not duplicate rows.
-    await ds.client.post(
-        "/-/jobhunt/jobs/compare",
-        data={"csrftoken": token, "profile_name": "family first", "w.pto": "50"},
-        cookies=cookies,
-    )
+    await save(ds, parts, {"profile_name": "family first", "w.pto": "50"})
     rows = table_rows(offers_db, "weight_profiles")
     assert len(rows) == len(doc["weights"])
     assert {r["factor"]: r["weight"] for r in rows}["pto"] == 50
@@ -235,12 +194,7 @@ async def test_save_as_profile(ds, offers_db):
 @pytest.mark.asyncio
 async def test_save_rejects_bad_weights(ds, offers_db):
     page = await ds.client.get("/-/jobhunt/jobs/compare")
-    token, cookies = csrf_of(page)
-    response = await ds.client.post(
-        "/-/jobhunt/jobs/compare",
-        data={"csrftoken": token, "profile_name": "x", "w.pto": "5000"},
-        cookies=cookies,
-    )
+    response = await save(ds, form_post_parts(page), {"profile_name": "x", "w.pto": "5000"})
     assert response.status_code == 400
     assert table_rows(offers_db, "weight_profiles") == []
 
@@ -249,7 +203,8 @@ async def test_save_rejects_bad_weights(ds, offers_db):
 async def test_save_needs_csrf(ds, offers_db):
     page = await ds.client.get("/-/jobhunt/jobs/compare")
     assert page.status_code == 200 and 'class="compare-save"' in page.text
-    token, cookies = csrf_of(page)
+    fields, cookies, _ = form_post_parts(page)
+    token = fields["csrftoken"]
     if DATASETTE_1:
         # 1.0 ignores the token and refuses a post a browser marks as coming
         # from another site, by Sec-Fetch-Site or else by Origin.
@@ -278,29 +233,17 @@ async def test_save_needs_csrf(ds, offers_db):
     assert table_rows(offers_db, "weight_profiles") == []
 
 
-def signed_csrf(ds):
-    """A valid token for an instance, the way asgi-csrf signs it (Datasette 0.65)."""
-    token = ds.sign("a-test-token", "csrftoken")
-    return token, {"ds_csrftoken": token}
-
-
 @pytest.mark.asyncio
 @pytest.mark.parametrize("actor,allowed", [("alice", True), ("bob", False), (None, False)])
 async def test_only_writers_may_save(offers_db, actor, allowed):
-    ds = Datasette(
-        [str(offers_db)],
-        metadata={"plugins": {"datasette-jobhunt": {"writers": ["alice"]}}},
-    )
+    ds = make_datasette(offers_db, metadata=plugin_metadata(writers=["alice"]))
     await ds.invoke_startup()
-    cookies = {"ds_actor": ds.sign({"a": {"id": actor}}, "actor")} if actor else {}
+    cookies = actor_cookies(ds, actor)
     page = await ds.client.get("/-/jobhunt/jobs/compare", cookies=cookies)
     assert page.status_code == 200
     assert ('class="compare-save"' in page.text) is allowed
-    token, csrf_cookies = signed_csrf(ds)
-    response = await ds.client.post(
-        "/-/jobhunt/jobs/compare",
-        data={"csrftoken": token, "profile_name": "mine", "w.pto": "3"},
-        cookies={**cookies, **csrf_cookies},
+    response = await save(
+        ds, signed_post_parts(ds), {"profile_name": "mine", "w.pto": "3"}, cookies=cookies
     )
     assert response.status_code == (302 if allowed else 403)
     assert bool(table_rows(offers_db, "weight_profiles")) is allowed
@@ -308,17 +251,12 @@ async def test_only_writers_may_save(offers_db, actor, allowed):
 
 @pytest.mark.asyncio
 async def test_immutable_database_has_no_save(offers_db):
-    ds = Datasette(immutables=[str(offers_db)])
+    ds = make_datasette(offers_db, immutable=True)
     await ds.invoke_startup()
     page = await ds.client.get("/-/jobhunt/jobs/compare")
     assert page.status_code == 200
     assert 'class="compare-save"' not in page.text
     assert "csrftoken" not in page.text
-    token, cookies = signed_csrf(ds)
-    response = await ds.client.post(
-        "/-/jobhunt/jobs/compare",
-        data={"csrftoken": token, "profile_name": "x", "w.pto": "1"},
-        cookies=cookies,
-    )
+    response = await save(ds, signed_post_parts(ds), {"profile_name": "x", "w.pto": "1"})
     assert response.status_code == 403
     assert table_rows(offers_db, "weight_profiles") == []

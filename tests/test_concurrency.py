@@ -1,6 +1,5 @@
 """A 100,000-row ingest through the real CLI while a real Datasette serves compare.json and deadlines.json."""
 import csv
-import os
 import subprocess
 import sys
 import time
@@ -12,7 +11,6 @@ import sqlite_utils
 from datasette_jobhunt import schema
 
 ROWS = 100_000
-NOW = "2026-03-10T09:00:00+00:00"
 MAX_REQUESTS = 3000
 MAX_SECONDS = 180
 
@@ -28,7 +26,7 @@ def write_offers(path: Path, rows: int) -> None:
                              20 + i % 10, "pending", "2026-03-20"])
 
 
-def test_reads_keep_working_during_a_large_ingest(tmp_path, datasette_server):
+def test_reads_keep_working_during_a_large_ingest(tmp_path, fixed_now, datasette_server):
     db_path = tmp_path / "jobs.db"
     db = sqlite_utils.Database(db_path)
     schema.init(db)
@@ -39,8 +37,8 @@ def test_reads_keep_working_during_a_large_ingest(tmp_path, datasette_server):
     db.close()
     source = tmp_path / "offers.csv"
     write_offers(source, ROWS)
-    env = {"JOBHUNT_NOW": NOW}
-    server = datasette_server(db_path, env=env)
+    # The server and the ingest both inherit fixed_now's clock.
+    server = datasette_server(db_path)
     urls = [server.url + "/-/jobhunt/jobs/compare.json", server.url + "/-/jobhunt/jobs/deadlines.json"]
     # Prove both answer before the writer starts.
     for url in urls:
@@ -48,7 +46,6 @@ def test_reads_keep_working_during_a_large_ingest(tmp_path, datasette_server):
 
     ingest = subprocess.Popen(
         [sys.executable, "-c", "from datasette_jobhunt.cli import cli; cli()", "ingest", str(db_path), str(source)],
-        env={**os.environ, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

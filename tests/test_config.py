@@ -1,17 +1,14 @@
 """The plugin configuration: defaults, one-line refusals, startup, registration."""
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
-from datasette.app import Datasette
 
+from builders import ROOT, make_datasette, write_metadata
 from datasette_jobhunt import config
 from datasette_jobhunt.cli import cli
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def shipped_block():
@@ -95,9 +92,7 @@ def test_metadata_file_errors_name_the_file(tmp_path):
 
 
 def write_bad_metadata(tmp_path):
-    bad = tmp_path / "bad.yml"
-    bad.write_text("plugins:\n  datasette-jobhunt:\n    horizon_years: soon\n")
-    return bad
+    return write_metadata(tmp_path / "bad.yml", horizon_years="soon")
 
 
 def test_datasette_serve_refuses_a_bad_config_in_one_line(db_path, tmp_path):
@@ -126,7 +121,7 @@ def test_the_cli_refuses_a_bad_config_in_one_line(tmp_path):
 
 @pytest.mark.asyncio
 async def test_the_plugin_is_registered(db_path):
-    ds = Datasette([str(db_path)])
+    ds = make_datasette(db_path)
     await ds.invoke_startup()
     response = await ds.client.get("/-/plugins.json")
     assert response.status_code == 200

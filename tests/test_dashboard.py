@@ -1,27 +1,16 @@
 """/-/jobhunt and the dashboard /-/jobhunt/{db}."""
 import pytest
 import sqlite_utils
-from datasette.app import Datasette
 
-import negotiation_sample
+from builders import build_sample, make_datasette
 from datasette_jobhunt import schema
 
-
-@pytest.fixture(autouse=True)
-def fixed_now(monkeypatch):
-    monkeypatch.setenv("JOBHUNT_NOW", negotiation_sample.NOW)
-
-
-@pytest.fixture
-def sample_path(tmp_path):
-    return negotiation_sample.build(tmp_path / "jobs.db")
+pytestmark = pytest.mark.usefixtures("fixed_now")
 
 
 @pytest.mark.asyncio
-async def test_index_redirects_to_the_only_database(sample_path, tmp_path):
-    other = tmp_path / "other.db"
-    sqlite_utils.Database(other)["things"].insert({"id": 1})
-    ds = Datasette([str(sample_path), str(other)])
+async def test_index_redirects_to_the_only_database(sample_path, other_db):
+    ds = make_datasette(sample_path, other_db)
     response = await ds.client.get("/-/jobhunt")
     assert response.status_code == 302
     assert response.headers["location"] == "/-/jobhunt/jobs"
@@ -29,18 +18,16 @@ async def test_index_redirects_to_the_only_database(sample_path, tmp_path):
 
 @pytest.mark.asyncio
 async def test_index_lists_several(sample_path, tmp_path):
-    second = negotiation_sample.build(tmp_path / "hunt2.db")
-    ds = Datasette([str(sample_path), str(second)])
+    second = build_sample(tmp_path / "hunt2.db")
+    ds = make_datasette(sample_path, second)
     response = await ds.client.get("/-/jobhunt")
     assert response.status_code == 200
     assert 'href="/-/jobhunt/jobs"' in response.text and 'href="/-/jobhunt/hunt2"' in response.text
 
 
 @pytest.mark.asyncio
-async def test_index_without_job_hunt_databases_is_friendly(tmp_path):
-    other = tmp_path / "other.db"
-    sqlite_utils.Database(other)["things"].insert({"id": 1})
-    ds = Datasette([str(other)])
+async def test_index_without_job_hunt_databases_is_friendly(other_db):
+    ds = make_datasette(other_db)
     response = await ds.client.get("/-/jobhunt")
     assert response.status_code == 200
     assert "jobhunt init jobs.db" in response.text
@@ -49,7 +36,7 @@ async def test_index_without_job_hunt_databases_is_friendly(tmp_path):
 
 @pytest.mark.asyncio
 async def test_dashboard_sections(sample_path):
-    ds = Datasette([str(sample_path)])
+    ds = make_datasette(sample_path)
     response = await ds.client.get("/-/jobhunt/jobs")
     assert response.status_code == 200
     page = response.text
@@ -77,7 +64,7 @@ async def test_dashboard_sections(sample_path):
 
 @pytest.mark.asyncio
 async def test_dashboard_read_only_copy_has_no_forms(sample_path):
-    ds = Datasette(immutables=[str(sample_path)])
+    ds = make_datasette(sample_path, immutable=True)
     response = await ds.client.get("/-/jobhunt/jobs")
     assert response.status_code == 200
     assert "add_negotiation_note" not in response.text
@@ -86,7 +73,7 @@ async def test_dashboard_read_only_copy_has_no_forms(sample_path):
 
 @pytest.mark.asyncio
 async def test_dashboard_escapes_and_handles_an_empty_database(db_path):
-    ds = Datasette([str(db_path)])
+    ds = make_datasette(db_path)
     response = await ds.client.get("/-/jobhunt/jobs")
     assert response.status_code == 200
     assert "No negotiation notes yet." in response.text

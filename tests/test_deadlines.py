@@ -1,4 +1,4 @@
-"""The deadline rules of SPEC section 6: due times, open conditions, statuses, zones, hooks."""
+"""The deadline rules: due times, open conditions, statuses, zones, hooks."""
 from __future__ import annotations
 
 import types
@@ -8,39 +8,24 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from datasette import hookimpl
-from datasette.app import Datasette
-from datasette.plugins import pm
 
-from datasette_jobhunt import deadlines, schema
+from builders import (
+    DEADLINES_NOW,
+    DEADLINES_ZONE,
+    build_deadlines,
+    interview,
+    make_datasette,
+    offer,
+    recruiter,
+)
+from datasette_jobhunt import deadlines
 from datasette_jobhunt.config import Config
 
-ROOT = Path(__file__).resolve().parent.parent
-NOW = "2026-06-15T12:00:00"  # a Monday; naive, so in the configured zone
-ZONE = "America/New_York"
+pytestmark = [pytest.mark.now(DEADLINES_NOW), pytest.mark.usefixtures("fixed_now")]
 
 
-def build(path: Path, **tables) -> Path:
-    """A job-hunt database with two companies and applications, plus ``tables`` rows."""
-    db = sqlite_utils.Database(path)
-    schema.init(db)
-    db["companies"].insert_all([{"id": 1, "name": "Acme"}, {"id": 2, "name": "Globex"}])
-    db["applications"].insert_all(
-        [
-            {"id": 1, "company_id": 1, "role": "Staff Engineer", "status": "interviewing"},
-            {"id": 2, "company_id": 2, "role": "Platform Lead", "status": "applied"},
-        ]
-    )
-    for table, rows in tables.items():
-        for row in rows:
-            if table == "applications" and db["applications"].count_where("id = ?", [row["id"]]):
-                db["applications"].update(row["id"], row)
-            else:
-                db[table].insert(row)
-    return path
-
-
-async def collect(path: Path, within=14.0, tz: str | None = ZONE, **kwargs):
-    ds = Datasette([str(path)], **kwargs)
+async def collect(path: Path, within=14.0, tz: str | None = DEADLINES_ZONE, **kwargs):
+    ds = make_datasette(path, **kwargs)
     return await deadlines.collect(ds, "jobs", Config(timezone=tz), within=within)
 
 
@@ -50,31 +35,11 @@ def by_key(report) -> dict:
     }
 
 
-@pytest.fixture(autouse=True)
-def fixed_now(monkeypatch):
-    monkeypatch.setenv("JOBHUNT_NOW", NOW)
-
-
-def interview(id, when, **extra):
-    return {"id": id, "application_id": 1, "round": id, "stage": "technical", "scheduled_at": when, **extra}
-
-
-def offer(id, deadline, revision=1, status="pending", application_id=1):
-    return {
-        "id": id,
-        "application_id": application_id,
-        "revision": revision,
-        "decision_deadline": deadline,
-        "status": status,
-    }
-
-
 @pytest.mark.asyncio
 async def test_every_kind_with_its_due_time(tmp_path):
-    path = build(
+    path = build_deadlines(
         tmp_path / "jobs.db",
-        contacts=[{"id": 1, "company_id": 1, "name": "Recruiter One", "kind": "recruiter",
-                   "first_contacted_at": "2026-06-15T08:00:00"}],
+        contacts=[recruiter(1, "2026-06-15T08:00:00")],
         interviews=[interview(1, "2026-06-14T10:00:00"), interview(2, "2026-06-18T15:00:00")],
         offers=[offer(1, "2026-06-17"), offer(2, "2026-06-19", revision=2)],
         applications=[
@@ -164,7 +129,7 @@ CLOSING = {
 @pytest.mark.parametrize("case", CLOSING, ids=list(CLOSING))
 async def test_done_items_drop_out(tmp_path, case):
     rows, (table, row_id, change), key = CLOSING[case]
-    path = build(tmp_path / "jobs.db", **rows)
+    path = build_deadlines(tmp_path / "jobs.db", **rows)
     assert key in by_key(await collect(path, within=None))
     sqlite_utils.Database(path)[table].update(row_id, change)
     assert key not in by_key(await collect(path, within=None))
@@ -172,7 +137,7 @@ async def test_done_items_drop_out(tmp_path, case):
 
 @pytest.mark.asyncio
 async def test_an_empty_string_counts_as_not_done(tmp_path):
-    path = build(
+    path = build_deadlines(
         tmp_path / "jobs.db",
         interviews=[interview(1, "2026-06-14T10:00:00", thank_you_sent_at="")],
         contacts=[{"id": 1, "company_id": 1, "name": "Recruiter One",
@@ -186,7 +151,7 @@ async def test_an_empty_string_counts_as_not_done(tmp_path):
 
 @pytest.mark.asyncio
 async def test_an_interview_turns_into_a_thank_you_once_it_starts(tmp_path):
-    path = build(
+    path = build_deadlines(
         tmp_path / "jobs.db",
         interviews=[interview(1, "2026-06-15T11:59:59"), interview(2, "2026-06-15T12:00:01")],
     )
@@ -198,7 +163,7 @@ async def test_an_interview_turns_into_a_thank_you_once_it_starts(tmp_path):
 
 @pytest.mark.asyncio
 async def test_an_older_revision_deadline_does_not_count(tmp_path):
-    path = build(
+    path = build_deadlines(
         tmp_path / "jobs.db",
         offers=[offer(1, "2026-06-17"), offer(2, None, revision=2)],
     )
@@ -219,8 +184,8 @@ async def test_an_older_revision_deadline_does_not_count(tmp_path):
     ],
 )
 async def test_status_boundaries(tmp_path, seconds, status, hours_left, words):
-    due = datetime.fromisoformat(NOW) + timedelta(seconds=seconds)
-    path = build(tmp_path / "jobs.db", offers=[offer(1, due.isoformat())])
+    due = datetime.fromisoformat(DEADLINES_NOW) + timedelta(seconds=seconds)
+    path = build_deadlines(tmp_path / "jobs.db", offers=[offer(1, due.isoformat())])
     [entry] = (await collect(path)).entries
     assert (entry.status, entry.hours_left, entry.words) == (status, hours_left, words)
     assert (entry.seconds_left < 0) == (status == "overdue")
@@ -237,16 +202,16 @@ async def test_status_boundaries(tmp_path, seconds, status, hours_left, words):
     ],
 )
 async def test_decision_deadline_forms(tmp_path, stored, due_at):
-    path = build(tmp_path / "jobs.db", offers=[offer(1, stored)])
+    path = build_deadlines(tmp_path / "jobs.db", offers=[offer(1, stored)])
     [entry] = (await collect(path)).entries
     assert deadlines.iso(entry.item.due_at) == due_at
 
 
 @pytest.mark.asyncio
-async def test_twenty_four_hours_are_elapsed_hours_across_a_clock_change(tmp_path, monkeypatch):
+@pytest.mark.now("2026-11-03T12:00:00")
+async def test_twenty_four_hours_are_elapsed_hours_across_a_clock_change(tmp_path):
     # New York leaves daylight saving time at 02:00 on Sunday 1 November 2026.
-    monkeypatch.setenv("JOBHUNT_NOW", "2026-11-03T12:00:00")
-    path = build(
+    path = build_deadlines(
         tmp_path / "jobs.db",
         interviews=[interview(1, "2026-11-01T01:30:00"), interview(2, "2026-10-31T12:00:00")],
     )
@@ -263,12 +228,12 @@ async def test_twenty_four_hours_are_elapsed_hours_across_a_clock_change(tmp_pat
 
 
 @pytest.mark.asyncio
+@pytest.mark.now("2026-11-01T01:00:00-04:00")
 async def test_time_left_is_elapsed_time_across_a_clock_change(tmp_path, monkeypatch):
     # 01:00 EDT (05:00 UTC) on the night the clocks go back; the note for an
     # interview at 00:30 EDT is due at 23:30 EST: 23.5 real hours away, though
     # the wall clock shows 22.5.
-    monkeypatch.setenv("JOBHUNT_NOW", "2026-11-01T01:00:00-04:00")
-    path = build(tmp_path / "jobs.db", interviews=[interview(1, "2026-11-01T00:30:00")])
+    path = build_deadlines(tmp_path / "jobs.db", interviews=[interview(1, "2026-11-01T00:30:00")])
     [entry] = (await collect(path)).entries
     assert deadlines.iso(entry.item.due_at) == "2026-11-01T23:30:00-05:00"
     assert (entry.hours_left, entry.status, entry.words) == (23.5, "due_soon", "23 h left")
@@ -279,9 +244,9 @@ async def test_time_left_is_elapsed_time_across_a_clock_change(tmp_path, monkeyp
 
 
 @pytest.mark.asyncio
-async def test_end_of_day_follows_the_local_date_across_a_clock_change(tmp_path, monkeypatch):
-    monkeypatch.setenv("JOBHUNT_NOW", "2026-10-30T12:00:00")
-    path = build(
+@pytest.mark.now("2026-10-30T12:00:00")
+async def test_end_of_day_follows_the_local_date_across_a_clock_change(tmp_path):
+    path = build_deadlines(
         tmp_path / "jobs.db",
         applications=[{"id": 2, "status": "rejected", "rejected_on": "2026-10-30"}],
     )
@@ -291,7 +256,7 @@ async def test_end_of_day_follows_the_local_date_across_a_clock_change(tmp_path,
 
 @pytest.mark.asyncio
 async def test_the_zone_changes_naive_times_but_not_times_with_an_offset(tmp_path):
-    path = build(
+    path = build_deadlines(
         tmp_path / "jobs.db",
         offers=[offer(1, "2026-06-19T17:00:00"), offer(2, "2026-06-19T17:00:00+00:00", application_id=2)],
     )
@@ -304,7 +269,7 @@ async def test_the_zone_changes_naive_times_but_not_times_with_an_offset(tmp_pat
 
 @pytest.mark.asyncio
 async def test_the_window_keeps_every_overdue_item(tmp_path):
-    path = build(
+    path = build_deadlines(
         tmp_path / "jobs.db",
         interviews=[
             interview(1, "2025-01-10T10:00:00"),  # a thank-you overdue for a year and a half
@@ -338,7 +303,7 @@ def test_good_windows(raw, days):
 
 @pytest.mark.asyncio
 async def test_unreadable_times_are_reported_not_fatal(tmp_path):
-    path = build(
+    path = build_deadlines(
         tmp_path / "jobs.db",
         offers=[offer(1, "2026-06-31"), offer(2, "2026-06-19", application_id=2)],
     )
@@ -360,7 +325,7 @@ async def test_the_view_lists_the_same_open_items(tmp_path, monkeypatch):
     def day(days):
         return (now.astimezone() + timedelta(days=days)).date().isoformat()
 
-    path = build(
+    path = build_deadlines(
         tmp_path / "jobs.db",
         contacts=[
             {"id": 1, "company_id": 1, "name": "Recruiter One", "first_contacted_at": at(-30)},
@@ -404,7 +369,7 @@ async def test_the_view_lists_the_same_open_items(tmp_path, monkeypatch):
 def test_rule_queries_use_indexes(tmp_path):
     from datasette_jobhunt import deadline_rules
 
-    db = sqlite_utils.Database(build(tmp_path / "jobs.db"))
+    db = sqlite_utils.Database(build_deadlines(tmp_path / "jobs.db"))
     params = {"from_day": "2026-06-13", "to_day": "2026-07-01"}
     for sql in (deadline_rules.INTERVIEW_SQL, deadline_rules.THANK_YOU_SQL,
                 deadline_rules.RECRUITER_REPLY_SQL, deadline_rules.FOLLOW_UP_SQL,
@@ -441,19 +406,15 @@ async def _offer_start_rules(datasette):
 
 
 @pytest.fixture
-def outside_rule():
+def outside_rule(register_plugin):
     plugin = types.ModuleType("test_offer_start_rule")
     plugin.jobhunt_deadline_rules = _offer_start_rules
-    pm.register(plugin, name="test-offer-start-rule")
-    try:
-        yield
-    finally:
-        pm.unregister(name="test-offer-start-rule")
+    register_plugin(plugin, "test-offer-start-rule")
 
 
 @pytest.mark.asyncio
 async def test_a_rule_from_outside_the_package(tmp_path, outside_rule):
-    path = build(
+    path = build_deadlines(
         tmp_path / "jobs.db",
         offers=[{"id": 1, "application_id": 1, "status": "accepted", "start_date": "2026-06-22"}],
     )
@@ -462,19 +423,9 @@ async def test_a_rule_from_outside_the_package(tmp_path, outside_rule):
     assert deadlines.iso(entry.item.due_at) == "2026-06-22T09:00:00-04:00"
 
 
-@pytest.fixture
-def plugins_dir():
-    directory = ROOT / "plugins"
-    yield str(directory)
-    # Datasette registers each file on the global plugin manager under its file name.
-    for file in directory.glob("*.py"):
-        if pm.get_plugin(file.name) is not None:
-            pm.unregister(name=file.name)
-
-
 @pytest.mark.asyncio
 async def test_the_offer_nudge_plugin_from_plugins_dir(tmp_path, plugins_dir):
-    path = build(
+    path = build_deadlines(
         tmp_path / "jobs.db",
         offers=[offer(1, "2026-06-19"), offer(2, "2026-06-30", application_id=2)],
     )
@@ -502,7 +453,7 @@ def test_rules_are_checked():
 @pytest.mark.asyncio
 async def test_recruiter_reply_title_names_the_kind_only_when_the_name_does_not(tmp_path):
     at = "2026-06-15T08:00:00"
-    path = build(
+    path = build_deadlines(
         tmp_path / "jobs.db",
         contacts=[
             {"id": 1, "company_id": 1, "name": "Recruiter", "kind": "recruiter", "first_contacted_at": at},

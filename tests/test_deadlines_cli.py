@@ -7,26 +7,29 @@ import json
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
-from datasette.app import Datasette
 from icalendar import Calendar
 
+from builders import (
+    DEADLINES_NOW,
+    DEADLINES_ZONE,
+    build_deadlines,
+    interview,
+    make_datasette,
+    offer,
+    plugin_metadata,
+    recruiter,
+    write_metadata,
+)
 from datasette_jobhunt.cli import cli
-from test_deadlines import NOW, ZONE, build, interview, offer
 
-METADATA = {"plugins": {"datasette-jobhunt": {"timezone": ZONE}}}
-
-
-@pytest.fixture(autouse=True)
-def fixed_now(monkeypatch):
-    monkeypatch.setenv("JOBHUNT_NOW", NOW)
+pytestmark = [pytest.mark.now(DEADLINES_NOW), pytest.mark.usefixtures("fixed_now")]
 
 
 @pytest.fixture
 def jobs(tmp_path):
-    return build(
+    return build_deadlines(
         tmp_path / "jobs.db",
-        contacts=[{"id": 1, "company_id": 1, "name": "Recruiter One", "kind": "recruiter",
-                   "first_contacted_at": "2026-06-15T08:00:00"}],
+        contacts=[recruiter(1, "2026-06-15T08:00:00")],
         interviews=[interview(1, "2026-06-14T10:00:00"), interview(2, "2026-08-01T10:00:00")],
         offers=[offer(1, "2026-06-19")],
     )
@@ -34,9 +37,7 @@ def jobs(tmp_path):
 
 @pytest.fixture
 def metadata(tmp_path):
-    path = tmp_path / "metadata.yml"
-    path.write_text(f"plugins:\n  datasette-jobhunt:\n    timezone: {ZONE}\n")
-    return path
+    return write_metadata(tmp_path / "metadata.yml", timezone=DEADLINES_ZONE)
 
 
 def run(*args):
@@ -58,7 +59,7 @@ def test_readable_table(jobs, metadata):
 
 
 async def server_json(path, query):
-    ds = Datasette([str(path)], metadata=METADATA)
+    ds = make_datasette(path, metadata=plugin_metadata(timezone=DEADLINES_ZONE))
     await ds.invoke_startup()
     response = await ds.client.get(f"/-/jobhunt/jobs/deadlines.json{query}")
     assert response.status_code == 200
@@ -113,8 +114,7 @@ def test_bad_window_is_one_line(jobs, bad):
 
 
 def test_bad_metadata_and_bad_clock_are_one_line(jobs, tmp_path, monkeypatch):
-    bad = tmp_path / "bad.yml"
-    bad.write_text("plugins:\n  datasette-jobhunt:\n    timezone: Mars/Olympus\n")
+    bad = write_metadata(tmp_path / "bad.yml", timezone="Mars/Olympus")
     result = run(jobs, "-m", bad)
     assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
     assert "Mars/Olympus" in result.output
@@ -125,7 +125,7 @@ def test_bad_metadata_and_bad_clock_are_one_line(jobs, tmp_path, monkeypatch):
 
 
 def test_nothing_due(tmp_path):
-    path = build(tmp_path / "jobs.db")
+    path = build_deadlines(tmp_path / "jobs.db")
     result = run(path, "--within", "2")
     assert result.exit_code == 0
     assert "Nothing is overdue and nothing is due in the next 2 days." in result.output

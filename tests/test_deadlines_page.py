@@ -5,26 +5,31 @@ from datetime import datetime, timezone
 
 import pytest
 import sqlite_utils
-from datasette.app import Datasette
 from icalendar import Calendar
 
-from test_deadlines import NOW, ZONE, build, interview, offer
+from builders import (
+    DEADLINES_NOW,
+    DEADLINES_ZONE,
+    actor_cookies,
+    build_deadlines,
+    interview,
+    make_datasette,
+    offer,
+    plugin_metadata,
+    recruiter,
+)
 
 PAGE = "/-/jobhunt/jobs/deadlines"
-METADATA = {"plugins": {"datasette-jobhunt": {"timezone": ZONE}}}
+METADATA = plugin_metadata(timezone=DEADLINES_ZONE)
 
-
-@pytest.fixture(autouse=True)
-def fixed_now(monkeypatch):
-    monkeypatch.setenv("JOBHUNT_NOW", NOW)
+pytestmark = [pytest.mark.now(DEADLINES_NOW), pytest.mark.usefixtures("fixed_now")]
 
 
 @pytest.fixture
 def jobs(tmp_path):
-    return build(
+    return build_deadlines(
         tmp_path / "jobs.db",
-        contacts=[{"id": 1, "company_id": 1, "name": "Recruiter One", "kind": "recruiter",
-                   "first_contacted_at": "2026-06-15T08:00:00"}],
+        contacts=[recruiter(1, "2026-06-15T08:00:00")],
         interviews=[
             interview(1, "2026-06-14T10:00:00"),
             interview(2, "2026-06-18T15:00:00"),
@@ -36,7 +41,7 @@ def jobs(tmp_path):
 
 
 async def datasette(path, **settings):
-    ds = Datasette([str(path)], metadata=METADATA, settings=settings or None)
+    ds = make_datasette(path, metadata=METADATA, settings=settings or None)
     await ds.invoke_startup()
     return ds
 
@@ -48,7 +53,9 @@ async def test_json_document(jobs):
     assert response.status_code == 200
     data = response.json()
     assert list(data) == ["database", "now", "timezone", "items"]
-    assert (data["database"], data["now"], data["timezone"]) == ("jobs", "2026-06-15T12:00:00-04:00", ZONE)
+    assert (data["database"], data["now"], data["timezone"]) == (
+        "jobs", "2026-06-15T12:00:00-04:00", DEADLINES_ZONE,
+    )
     assert [i["kind"] for i in data["items"]] == [
         "feedback_request", "thank_you", "recruiter_reply", "interview", "offer_decision",
     ]
@@ -148,10 +155,8 @@ async def test_bad_window_is_a_400(jobs, suffix, bad):
 
 
 @pytest.mark.asyncio
-async def test_unknown_and_other_databases_are_404(jobs, tmp_path):
-    other = tmp_path / "other.db"
-    sqlite_utils.Database(other)["things"].insert({"id": 1})
-    ds = Datasette([str(jobs), str(other)], metadata=METADATA)
+async def test_unknown_and_other_databases_are_404(jobs, other_db):
+    ds = make_datasette(jobs, other_db, metadata=METADATA)
     assert (await ds.client.get(PAGE)).status_code == 200
     assert (await ds.client.get("/-/jobhunt/nope/deadlines")).status_code == 404
     assert (await ds.client.get("/-/jobhunt/other/deadlines.json")).status_code == 404
@@ -159,7 +164,7 @@ async def test_unknown_and_other_databases_are_404(jobs, tmp_path):
 
 @pytest.mark.asyncio
 async def test_values_are_escaped(tmp_path):
-    path = build(tmp_path / "jobs.db", offers=[offer(1, "2026-06-19")])
+    path = build_deadlines(tmp_path / "jobs.db", offers=[offer(1, "2026-06-19")])
     sqlite_utils.Database(path)["companies"].update(1, {"name": "<script>alert(1)</script> & Co"})
     ds = await datasette(path)
     html = (await ds.client.get(PAGE)).text
@@ -169,7 +174,7 @@ async def test_values_are_escaped(tmp_path):
 
 @pytest.mark.asyncio
 async def test_nothing_due(tmp_path):
-    ds = await datasette(build(tmp_path / "jobs.db"))
+    ds = await datasette(build_deadlines(tmp_path / "jobs.db"))
     response = await ds.client.get(PAGE + "?within=3")
     assert response.status_code == 200
     assert "Nothing is overdue and nothing is due in the next 3 days." in response.text
@@ -178,9 +183,9 @@ async def test_nothing_due(tmp_path):
 
 @pytest.mark.asyncio
 async def test_view_permission_is_respected(jobs):
-    ds = Datasette([str(jobs)], metadata={**METADATA, "databases": {"jobs": {"allow": {"id": "me"}}}})
+    ds = make_datasette(jobs, metadata={**METADATA, "databases": {"jobs": {"allow": {"id": "me"}}}})
     await ds.invoke_startup()
-    cookies = {"ds_actor": ds.sign({"a": {"id": "me"}}, "actor")}
+    cookies = actor_cookies(ds, "me")
     assert (await ds.client.get(PAGE, cookies=cookies)).status_code == 200
     assert (await ds.client.get(PAGE)).status_code == 403
     assert (await ds.client.get(PAGE + ".ics")).status_code == 403

@@ -8,28 +8,19 @@ import pytest
 import sqlite_utils
 import yaml
 from click.testing import CliRunner
-from datasette.app import Datasette
 
-from datasette_jobhunt import clock, demo, schema
+from builders import DEMO_NOW, ROOT, build_demo, build_unrelated, make_datasette
+from datasette_jobhunt import demo, schema
 from datasette_jobhunt.cli import cli
 
-ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
-# A naive JOBHUNT_NOW is read in the machine's zone, as the demo's dates are.
-NOW = "2026-03-10T09:00:00"
 TODAY = date(2026, 3, 10)
-
-
-def build(path, now=NOW, *args):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(clock.ENV_VAR, now)
-        return CliRunner().invoke(cli, ["demo", str(path), *args])
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "jobs.db"
-    result = build(path)
+    result = build_demo(path)
     assert result.exit_code == 0, result.output
     return path
 
@@ -40,7 +31,7 @@ def rows(path, sql, params=()):
 
 def test_prints_what_it_built_and_how_to_serve_it(tmp_path):
     path = tmp_path / "jobs.db"
-    result = build(path, NOW, "-m", str(METADATA))
+    result = build_demo(path, DEMO_NOW, "-m", str(METADATA))
     assert result.exit_code == 0, result.output
     assert "companies" in result.output and "negotiation_notes" in result.output
     assert f"datasette serve {path} -m {METADATA}" in result.output
@@ -67,7 +58,7 @@ def test_rejection_with_feedback_request_pending(demo_db):
 
 
 def test_overdue_thank_you_and_an_upcoming_round(demo_db):
-    now = datetime.fromisoformat(NOW)
+    now = datetime.fromisoformat(DEMO_NOW)
     overdue = []
     for r in rows(
         demo_db,
@@ -141,7 +132,7 @@ def test_recruiter_awaiting_a_reply(demo_db):
         "select first_contacted_at from contacts where kind = 'recruiter' and replied_at is null",
     )
     assert len(waiting) == 1
-    age = datetime.fromisoformat(NOW) - datetime.fromisoformat(waiting[0]["first_contacted_at"])
+    age = datetime.fromisoformat(DEMO_NOW) - datetime.fromisoformat(waiting[0]["first_contacted_at"])
     assert timedelta(0) < age < timedelta(hours=24)
 
 
@@ -166,10 +157,9 @@ def test_status_history_follows_each_application(demo_db):
     assert last == current
 
 
-def test_deadlines_see_the_stories(demo_db):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(clock.ENV_VAR, NOW)
-        result = CliRunner().invoke(cli, ["deadlines", str(demo_db), "--json"])
+@pytest.mark.now(DEMO_NOW)
+def test_deadlines_see_the_stories(demo_db, fixed_now):
+    result = CliRunner().invoke(cli, ["deadlines", str(demo_db), "--json"])
     assert result.exit_code == 0, result.output
     items = json.loads(result.output)["items"]
     by_kind = {}
@@ -184,7 +174,7 @@ def test_deadlines_see_the_stories(demo_db):
 @pytest.mark.parametrize("now", ["2027-01-01T00:05:00", "2026-07-19T23:50:00"])
 def test_dates_move_with_the_clock(tmp_path, now):
     path = tmp_path / "jobs.db"
-    result = build(path, now)
+    result = build_demo(path, now)
     assert result.exit_code == 0, result.output
     today = datetime.fromisoformat(now).date()
     deadlines = {r["decision_deadline"] for r in rows(path, "select decision_deadline from latest_offers")}
@@ -208,31 +198,31 @@ def test_dates_move_with_the_clock(tmp_path, now):
     ],
 )
 def test_relative_date_notation(written, expected):
-    assert demo.expand_value(written, datetime.fromisoformat(NOW)) == expected
+    assert demo.expand_value(written, datetime.fromisoformat(DEMO_NOW)) == expected
 
 
 def test_a_bad_relative_date_in_a_sample_is_an_error():
     with pytest.raises(demo.DemoError, match="not a relative date"):
-        demo.expand_text('scheduled_at: "@today+2 at noon"\n', datetime.fromisoformat(NOW))
+        demo.expand_text('scheduled_at: "@today+2 at noon"\n', datetime.fromisoformat(DEMO_NOW))
     with pytest.raises(demo.DemoError, match="not a time of day"):
-        demo.expand_text('scheduled_at: "@today 25:00"\n', datetime.fromisoformat(NOW))
+        demo.expand_text('scheduled_at: "@today 25:00"\n', datetime.fromisoformat(DEMO_NOW))
 
 
 def test_refuses_to_overwrite_unless_forced(tmp_path):
     path = tmp_path / "jobs.db"
-    assert build(path).exit_code == 0
+    assert build_demo(path).exit_code == 0
     db = sqlite_utils.Database(path)
     db["companies"].insert({"name": "My own notes Inc"})
     db.close()
 
-    refused = build(path)
+    refused = build_demo(path)
     assert refused.exit_code == 1
     lines = refused.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "--force" in lines[0]
     assert "Traceback" not in refused.output
     assert rows(path, "select count(*) n from companies where name = 'My own notes Inc'")[0]["n"] == 1
 
-    forced = build(path, NOW, "--force")
+    forced = build_demo(path, DEMO_NOW, "--force")
     assert forced.exit_code == 0, forced.output
     assert rows(path, "select count(*) n from companies where name = 'My own notes Inc'")[0]["n"] == 0
 
@@ -240,10 +230,10 @@ def test_refuses_to_overwrite_unless_forced(tmp_path):
 def test_fills_an_initialised_empty_file_but_not_another_kind_of_file(tmp_path):
     empty = tmp_path / "empty.db"
     schema.init(sqlite_utils.Database(empty))
-    assert build(empty).exit_code == 0
+    assert build_demo(empty).exit_code == 0
     text = tmp_path / "notes.db"
     text.write_text("my notes\n")
-    refused = build(text)
+    refused = build_demo(text)
     assert refused.exit_code == 1
     assert refused.output.startswith("Error: ") and "not a SQLite database" in refused.output
     assert text.read_text() == "my notes\n"
@@ -286,7 +276,7 @@ def test_metadata_has_no_queries_for_datasette_1():
 
 @pytest.mark.asyncio
 async def test_datasette_serves_the_demo_with_descriptions(demo_db):
-    ds = Datasette([str(demo_db)], metadata=load_metadata())
+    ds = make_datasette(demo_db, metadata=load_metadata())
     await ds.invoke_startup()
     offers = await ds.client.get("/jobs/offers")
     assert offers.status_code == 200
@@ -302,9 +292,8 @@ async def test_datasette_serves_the_demo_with_descriptions(demo_db):
 async def test_descriptions_apply_whatever_the_file_is_called(tmp_path):
     path = tmp_path / "my-search-2026.db"
     schema.init(sqlite_utils.Database(path))
-    other = tmp_path / "recipes.db"
-    sqlite_utils.Database(other)["offers"].insert({"name": "soup"})
-    ds = Datasette([str(path), str(other)])
+    other = build_unrelated(tmp_path / "recipes.db", "offers")
+    ds = make_datasette(path, other)
     if hasattr(ds, "allowed"):
         pytest.skip("Datasette 1.0 has no get_metadata hook; metadata.yml describes the tables")
     await ds.invoke_startup()

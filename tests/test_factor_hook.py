@@ -1,18 +1,12 @@
 """jobhunt_factors implemented from outside the package: a registered module and plugins/."""
-from pathlib import Path
-
 import httpx
 import pytest
 import pytest_asyncio
 import sqlite_utils
 from datasette import hookimpl
-from datasette.app import Datasette
-from datasette.plugins import pm
 
+from builders import PLUGINS_DIR, make_datasette
 from datasette_jobhunt.scoring import Factor
-from test_compare_page import build_offers
-
-PLUGINS_DIR = Path(__file__).resolve().parent.parent / "plugins"
 
 
 class TeamSizePlugin:
@@ -48,27 +42,26 @@ class TeamSizePlugin:
 
 
 @pytest.fixture
-def team_plugin():
+def team_plugin(register_plugin):
     TeamSizePlugin.load_calls = []
-    pm.register(TeamSizePlugin(), name="team_size_plugin")
-    yield TeamSizePlugin
-    pm.unregister(name="team_size_plugin")
+    register_plugin(TeamSizePlugin(), "team_size_plugin")
+    return TeamSizePlugin
 
 
 @pytest.fixture
-def offers_db(db_path):
-    build_offers(db_path)
-    db = sqlite_utils.Database(db_path)
+def offers_db(offers_db):
+    """The compared offers, with a team_sizes table and offer locations."""
+    db = sqlite_utils.Database(offers_db)
     db["team_sizes"].insert_all([{"application_id": 1, "size": 8}, {"application_id": 2, "size": 40}])
     db["offers"].update(2, {"location": "Berlin"})
     db["offers"].update(3, {"location": "  new   york "})
     db["offers"].update(4, {"location": "Lisbon"})
-    return db_path
+    return offers_db
 
 
 @pytest.mark.asyncio
 async def test_factor_from_a_registered_plugin(offers_db, team_plugin):
-    ds = Datasette([str(offers_db)])
+    ds = make_datasette(offers_db)
     doc = (await ds.client.get("/-/jobhunt/jobs/compare.json?w.team_size=30")).json()
     factors = {f["name"]: f for f in doc["factors"]}
     assert factors["team_size"] == {
@@ -89,19 +82,17 @@ async def test_factor_from_a_registered_plugin(offers_db, team_plugin):
 
 @pytest.mark.asyncio
 async def test_factor_is_gone_once_the_plugin_is(offers_db):
-    ds = Datasette([str(offers_db)])
+    ds = make_datasette(offers_db)
     response = await ds.client.get("/-/jobhunt/jobs/compare.json?w.team_size=30")
     assert response.status_code == 400
     assert "unknown factor 'team_size'" in response.json()["error"]
 
 
 @pytest_asyncio.fixture
-async def plugins_dir_ds(offers_db):
-    ds = Datasette([str(offers_db)], plugins_dir=str(PLUGINS_DIR))
+async def plugins_dir_ds(offers_db, plugins_dir):
+    ds = make_datasette(offers_db, plugins_dir=plugins_dir)
     await ds.invoke_startup()
-    yield ds
-    # Datasette registers --plugins-dir modules on the global plugin manager.
-    pm.unregister(name="cost_of_living.py")
+    return ds
 
 
 @pytest.mark.asyncio

@@ -13,9 +13,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import snapshot
+from builders import build_sample, snapshot
 from datasette_jobhunt.ingest import TABLES, IngestError, ingest_files
-from negotiation_sample import build as build_sample
 
 # FILE, then LINE for anything inside the file, then the column when one is to blame.
 ERROR_LINE = re.compile(
@@ -37,7 +36,7 @@ UNKNOWN_COLUMNS = ["salary", "Company ", "ROLE", "", "id", "rowid", "company_id"
 
 
 @st.composite
-def table_rows(draw):
+def generated_rows(draw):
     table = draw(st.sampled_from(sorted(TABLES)))
     real = sorted(TABLES[table].columns)
     keys = list(TABLES[table].parent_keys) + list(TABLES[table].keys)
@@ -114,14 +113,14 @@ FORMATS = ["csv", "tsv", "json", "jsonl", "yaml"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(fmt=st.sampled_from(FORMATS), data=table_rows())
+@given(fmt=st.sampled_from(FORMATS), data=generated_rows())
 def test_generated_files_ingest_or_fail_cleanly(base_db, fmt, data):
     table, columns, rows = data
     check_ingest(base_db, [(fmt, table, columns, rows)])
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(first=table_rows(), second=table_rows())
+@given(first=generated_rows(), second=generated_rows())
 def test_two_files_fail_together(base_db, first, second):
     # All or nothing across files: a CSV and a JSON file in one run.
     check_ingest(base_db, [("csv", *first), ("json", *second)])

@@ -2,14 +2,20 @@
 import json
 from urllib.parse import quote
 
-import icalendar
 import httpx
+import icalendar
 import pytest
-import yaml
 from playwright.sync_api import expect
 
-import hostile_data
-from conftest import Server, screenshot
+from builders import (
+    HOSTILE_PAYLOADS,
+    SAMPLE_NOW,
+    Server,
+    build_hostile,
+    screenshot,
+    write_metadata,
+)
+from datasette_jobhunt import clock
 
 pytestmark = pytest.mark.browser
 
@@ -29,10 +35,10 @@ QUERIES = [
 def hostile(tmp_path_factory):
     directory = tmp_path_factory.mktemp("hostile-pages")
     path = directory / f"{DB}.db"
-    ids = hostile_data.build(path)
-    metadata = directory / "metadata.yml"
-    metadata.write_text(yaml.safe_dump({"plugins": {"datasette-jobhunt": {"timezone": "UTC"}}}))
-    server = Server([path, "-m", metadata], env={"JOBHUNT_NOW": hostile_data.NOW})
+    ids = build_hostile(path)
+    metadata = write_metadata(directory / "metadata.yml", timezone="UTC")
+    # Module-scoped, so the clock goes to the server directly, not through fixed_now.
+    server = Server([path, "-m", metadata], env={clock.ENV_VAR: SAMPLE_NOW})
     yield server, ids
     server.stop()
 
@@ -47,8 +53,8 @@ def page_paths(ids):
     paths += [f"/{DB}/{t}?_nosuggest=1" for t in TABLES]
     paths += [f"/{DB}/{t}/1" for t in ("companies", "applications", "offers", "interviews", "ratings")]
     paths += [f"/{DB}/{q}" for q in QUERIES]
-    paths += [f"/{DB}/negotiation_log?company={quote(hostile_data.PAYLOADS[0])}",
-              f"/{DB}/offer_history?company={quote(hostile_data.PAYLOADS[1])}&role=x"]
+    paths += [f"/{DB}/negotiation_log?company={quote(HOSTILE_PAYLOADS[0])}",
+              f"/{DB}/offer_history?company={quote(HOSTILE_PAYLOADS[1])}&role=x"]
     paths += [f"/{DB}?sql={quote('select name, website from companies')}"]
     return paths
 

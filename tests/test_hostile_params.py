@@ -2,13 +2,11 @@
 from urllib.parse import quote
 
 import pytest
-from datasette.app import Datasette
 
-import hostile_data
-from conftest import DATASETTE_1
+from builders import DATASETTE_1, build_hostile, make_datasette, plugin_metadata
 
 DB = "jobs"
-METADATA = {"plugins": {"datasette-jobhunt": {"timezone": "UTC"}}}
+METADATA = plugin_metadata(timezone="UTC")
 
 # (test id, the value exactly as it goes into the query string)
 BAD_VALUES = [
@@ -68,14 +66,13 @@ CANNED_READS = [
 @pytest.fixture(scope="module")
 def hostile_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("hostile") / f"{DB}.db"
-    hostile_data.build(path)
+    build_hostile(path)
     return path
 
 
 @pytest.fixture
-def ds(hostile_path, monkeypatch):
-    monkeypatch.setenv("JOBHUNT_NOW", hostile_data.NOW)
-    return Datasette([str(hostile_path)], metadata=METADATA)
+def ds(hostile_path, fixed_now):
+    return make_datasette(hostile_path, metadata=METADATA)
 
 
 class RawResponse:
@@ -255,11 +252,10 @@ WRITE_VALUES = [
 @pytest.mark.asyncio
 @pytest.mark.parametrize("value", WRITE_VALUES, ids=lambda v: v[:12].encode("unicode_escape").decode())
 @pytest.mark.parametrize("query", list(WRITE_QUERIES))
-async def test_canned_write_queries(tmp_path, monkeypatch, query, value):
-    monkeypatch.setenv("JOBHUNT_NOW", hostile_data.NOW)
+async def test_canned_write_queries(tmp_path, fixed_now, query, value):
     path = tmp_path / f"{DB}.db"
-    hostile_data.build(path)
-    ds = Datasette([str(path)], metadata=METADATA)
+    build_hostile(path)
+    ds = make_datasette(path, metadata=METADATA)
     assert (await ds.client.get(f"/{DB}/{query}")).status_code == 200
     # Each field alone carries the value, with a real company and role for the others.
     company, role = "' OR 1=1 -- #5", "{{7*7}} role"

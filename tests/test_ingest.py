@@ -6,7 +6,7 @@ import textwrap
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
-from conftest import snapshot, table_rows
+from builders import snapshot, table_rows
 
 from datasette_jobhunt.cli import cli
 from datasette_jobhunt.config import Config
@@ -434,8 +434,8 @@ weight_profiles:
 """
 
 
-def test_second_ingest_changes_nothing(db_path, tmp_path, monkeypatch):
-    monkeypatch.setenv("JOBHUNT_NOW", "2026-11-15T09:00:00-05:00")
+@pytest.mark.now("2026-11-15T09:00:00-05:00")
+def test_second_ingest_changes_nothing(db_path, tmp_path, fixed_now):
     path = write(tmp_path, "all.yaml", ALL_TABLES)
     csv_path = write(tmp_path, "offers.csv", delimited(OFFER_ROWS))
     first = run(db_path, path, csv_path)
@@ -460,8 +460,8 @@ def test_second_ingest_changes_nothing(db_path, tmp_path, monkeypatch):
     assert second.lines()[0] == "companies: 0 inserted, 0 updated, 1 unchanged"
 
 
-def test_changed_value_updates_only_what_changed(db_path, tmp_path, monkeypatch):
-    monkeypatch.setenv("JOBHUNT_NOW", "2026-11-15T09:00:00")
+@pytest.mark.now("2026-11-15T09:00:00")
+def test_changed_value_updates_only_what_changed(db_path, tmp_path, fixed_now):
     run(db_path, write(tmp_path, "all.yaml", ALL_TABLES))
     before = snapshot(db_path)
     # Case differs in the keys; only base_salary and status are given.
@@ -601,10 +601,10 @@ def test_a_row_the_database_refuses_is_named(db_path, tmp_path, bad_line):
     assert run(db_path, good).counts["offers"]["inserted"] == 251
 
 
-def test_connection_settings_are_restored_after_an_ingest(db_path, tmp_path, monkeypatch):
+@pytest.mark.now("2026-11-15T09:00:00+00:00")
+def test_connection_settings_are_restored_after_an_ingest(db_path, tmp_path, fixed_now, monkeypatch):
     # The ingest reads the status_history stamp once and relaxes syncing for
     # its own transaction; a connection that lives on gets both back.
-    monkeypatch.setenv("JOBHUNT_NOW", "2026-11-15T09:00:00+00:00")
     db = sqlite_utils.Database(db_path)
     db.execute("PRAGMA synchronous = FULL")
     ingest_files(db, [write(tmp_path, "applications.csv", "company,role\nAcme,Engineer\n")])

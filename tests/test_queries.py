@@ -1,41 +1,29 @@
-"""The negotiation canned queries of SPEC section 7, through a real Datasette."""
-import re
+"""The negotiation canned queries, read-only and writable, through a real Datasette."""
 import sqlite3
 
 import pytest
-import sqlite_utils
-from datasette.app import Datasette
 
-import negotiation_sample
-from conftest import DATASETTE_1, form_post_parts, snapshot, table_rows
+from builders import (
+    DATASETTE_1,
+    actor_cookies,
+    build_sample,
+    build_unrelated,
+    form_post_parts,
+    make_datasette,
+    plugin_metadata,
+    snapshot,
+    table_rows,
+)
 from datasette_jobhunt import clock, queries
+
+pytestmark = pytest.mark.usefixtures("fixed_now")
 
 WRITERS = ["writer"]
 
 
-@pytest.fixture(autouse=True)
-def fixed_now(monkeypatch):
-    monkeypatch.setenv("JOBHUNT_NOW", negotiation_sample.NOW)
-
-
-@pytest.fixture
-def sample_path(tmp_path):
-    return negotiation_sample.build(tmp_path / "jobs.db")
-
-
 def make_ds(path, writers=None, immutable=False):
-    plugin = {"writers": writers} if writers is not None else {}
-    metadata = {"plugins": {"datasette-jobhunt": plugin}}
-    # One secret for every instance, so a CSRF token from one is valid on another.
-    if immutable:
-        return Datasette(immutables=[str(path)], metadata=metadata, secret="test-secret")
-    return Datasette([str(path)], metadata=metadata, secret="test-secret")
-
-
-def actor_cookies(ds, actor_id):
-    if actor_id is None:
-        return {}
-    return {"ds_actor": ds.sign({"a": {"id": actor_id}}, "actor")}
+    config = {"writers": writers} if writers is not None else {}
+    return make_datasette(path, immutable=immutable, metadata=plugin_metadata(**config))
 
 
 async def rows(ds, path):
@@ -132,10 +120,9 @@ async def test_offer_history(sample_path):
 
 @pytest.mark.asyncio
 async def test_queries_follow_the_tables_not_the_file_name(tmp_path):
-    hunt = negotiation_sample.build(tmp_path / "hunt-2026.db")
-    other = tmp_path / "notes.db"
-    sqlite_utils.Database(other)["things"].insert({"id": 1})
-    ds = Datasette([str(hunt), str(other)])
+    hunt = build_sample(tmp_path / "hunt-2026.db")
+    other = build_unrelated(tmp_path / "notes.db")
+    ds = make_datasette(hunt, other)
     assert (await ds.client.get("/hunt-2026/negotiation_log")).status_code == 200
     assert (await ds.client.get("/hunt-2026/add_offer_revision")).status_code == 200
     assert (await ds.client.get("/notes/negotiation_log")).status_code == 404

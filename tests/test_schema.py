@@ -5,8 +5,8 @@ from datetime import datetime
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
-from datasette.app import Datasette
 
+from builders import make_datasette
 from datasette_jobhunt import clock, schema
 from datasette_jobhunt.cli import cli
 
@@ -127,7 +127,7 @@ async def test_datasette_search_box_uses_the_index(db_path):
              "body": "Base is capped at the band"},
         ]
     )
-    ds = Datasette([str(db_path)])
+    ds = make_datasette(db_path)
     await ds.invoke_startup()
     everything = await ds.client.get("/jobs/negotiation_notes.json?_shape=array")
     assert everything.status_code == 200
@@ -221,8 +221,8 @@ def _instant(text):
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def test_jobhunt_now_stamps_history_where_the_clock_is_installed(db_path, monkeypatch):
-    monkeypatch.setenv(clock.ENV_VAR, FAR_FUTURE)
+@pytest.mark.now(FAR_FUTURE)
+def test_jobhunt_now_stamps_history_where_the_clock_is_installed(db_path, fixed_now):
     installed = sqlite_utils.Database(db_path)
     clock.install(installed.conn)
     app_id, _ = add_offer(installed)
@@ -244,7 +244,7 @@ async def test_jobhunt_now_stamps_history_written_through_datasette(db_path, mon
     app_id, _ = add_offer(db)
     db.close()
     monkeypatch.setenv(clock.ENV_VAR, FAR_FUTURE)
-    ds = Datasette([str(db_path)])
+    ds = make_datasette(db_path)
     await ds.invoke_startup()
     assert (await ds.client.get("/jobs/status_history.json?_shape=array")).status_code == 200
     await ds.get_database("jobs").execute_write(

@@ -1,27 +1,19 @@
-"""The math of SPEC section 5, checked against numbers worked out by hand."""
+"""The comparison math, checked against numbers worked out by hand."""
 import pytest
 
+from builders import FACTORS, scored_offer
 from datasette_jobhunt import scoring
-from datasette_jobhunt.factors import money_factors, other_factors
-from datasette_jobhunt.scoring import Factor, Offer, ScoringError
+from datasette_jobhunt.scoring import Factor, ScoringError
 
-FACTORS = money_factors("USD") + other_factors()
 NAMES = [f.name for f in FACTORS]
 
 
 def offer(offer_id, per_base=1.0, horizon=4.0, discount=0.0, **row):
+    """A pending offer from `Company N`, vesting over four years with a one-year cliff
+    unless `row` says otherwise."""
     row.setdefault("vesting_years", 4)
     row.setdefault("vesting_cliff_months", 12)
-    return Offer(
-        offer_id=offer_id,
-        application_id=offer_id,
-        company=f"Company {offer_id}",
-        role="Engineer",
-        revision=1,
-        status="pending",
-        row=row,
-        money=scoring.compute_money(row, per_base, horizon, discount),
-    )
+    return scored_offer(offer_id, row, per_base, horizon, discount)
 
 
 def only(**weights):

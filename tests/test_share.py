@@ -1,4 +1,4 @@
-"""jobhunt share: the redacted copy a mentor gets (SPEC section 9)."""
+"""jobhunt share: the redacted copy a mentor gets."""
 from __future__ import annotations
 
 import re
@@ -127,11 +127,9 @@ def state(path: Path):
 
 
 @pytest.fixture
-def marked(tmp_path):
-    path = tmp_path / "src" / "jobs.db"
-    path.parent.mkdir()
-    build_marked(path)
-    return path
+def marked(source_path):
+    build_marked(source_path)
+    return source_path
 
 
 def run(*args, env=None, input=None):
@@ -344,10 +342,8 @@ def test_missing_database_is_one_line(tmp_path):
     assert result.output == f"Error: {tmp_path / 'nope.db'}: no such file; give the path of your job-hunt database\n"
 
 
-def test_not_a_jobhunt_database(tmp_path):
-    other = tmp_path / "other.db"
-    sqlite_utils.Database(other)["t"].insert({"a": 1})
-    result = run("share", other, "--out", tmp_path / "out")
+def test_not_a_jobhunt_database(other_db, tmp_path):
+    result = run("share", other_db, "--out", tmp_path / "out")
     assert result.exit_code == 1
     assert "not a job-hunt database" in result.output
 

@@ -1,21 +1,15 @@
 """The shared copy served exactly as `jobhunt share` says: read-only, and gated by a password."""
 from __future__ import annotations
 
-import re
 import shlex
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
-from datasette.app import Datasette
 
-from conftest import DATASETTE_1, _free_port, screenshot
+from builders import DATASETTE_1, form_post_parts, make_datasette, screenshot
 from datasette_jobhunt import schema
 from datasette_jobhunt.cli import cli
 
@@ -87,52 +81,9 @@ def share(source: Path, out: Path, *args, env=None) -> list[str]:
 
 
 @pytest.fixture
-def source(tmp_path):
-    path = tmp_path / "src" / "jobs.db"
-    path.parent.mkdir()
-    build_search(path)
-    return path
-
-
-@pytest.fixture
-def gated_server():
-    """`datasette serve ARGS...` for an instance that answers 403 until signed in.
-
-    conftest's datasette_server waits for a 200 from /-/versions.json, which a
-    password-gated instance never gives an anonymous poll; any answer will do here.
-    """
-    processes = []
-
-    def start(*args):
-        port = _free_port()
-        url = f"http://127.0.0.1:{port}"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "datasette", "serve", *args, "--host", "127.0.0.1",
-             "--port", str(port), "--setting", "suggest_facets", "off"],
-            env=dict(os.environ),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        processes.append(process)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"datasette exited early:\n{process.stdout.read().decode()}")
-            try:
-                httpx.get(url + "/-/versions.json", timeout=1)
-                return url
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError("datasette did not start within 30 seconds")
-
-    yield start
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+def source(source_path):
+    build_search(source_path)
+    return source_path
 
 
 # Pages of the plugin that must work on the read-only copy.
@@ -150,7 +101,7 @@ PLUGIN_PAGES = [
 async def test_write_queries_exist_on_the_writable_original(source):
     # The control for the read-only checks below: the same queries, on the
     # job seeker's own mutable file, are offered.
-    ds = Datasette([str(source)])
+    ds = make_datasette(source)
     await ds.invoke_startup()
     for name in WRITE_QUERIES:
         response = await ds.client.get(f"/jobs/{name}")
@@ -178,19 +129,13 @@ def test_shared_copy_is_read_only(source, tmp_path, datasette_server):
 
         # A POST that passes CSRF, so a refusal is about writing, not the token:
         # 0.65 wants the token cookie and field, 1.0 a same-origin browser header.
-        headers = {}
-        if DATASETTE_1:
-            token = "unused"
-            headers = {"sec-fetch-site": "same-origin"}
-        else:
-            client.get("/-/messages")  # a core page with a form: it sets the token cookie
-            token = client.cookies.get("ds_csrftoken")
-            assert token
+        # /-/messages is a core page with a form: on 0.65 it sets the token cookie.
+        fields, _, headers = form_post_parts(client.get("/-/messages"))
         for name in WRITE_QUERIES:
             assert client.get(f"/jobs/{name}").status_code in (403, 404), name
             response = client.post(
                 f"/jobs/{name}",
-                data={"csrftoken": token, "offer_id": "1", "body": "hi"},
+                data={**fields, "offer_id": "1", "body": "hi"},
                 headers=headers,
             )
             # 0.65.5 answers a POST to a path that is no canned query with its
@@ -225,24 +170,22 @@ GATED = [
 def login(client: httpx.Client, password: str) -> httpx.Response:
     page = client.get("/-/login")
     assert page.status_code == 200
-    token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
-    if DATASETTE_1:
-        # No token cookie on 1.0: it checks the headers a browser sends.
-        headers = {"sec-fetch-site": "same-origin"}
-    else:
-        assert token == client.cookies.get("ds_csrftoken")
-        headers = {}
+    # The client keeps the token cookie itself; 1.0 sets none and checks headers.
+    fields, _, headers = form_post_parts(page)
+    assert "csrftoken" in fields
+    if not DATASETTE_1:
+        assert fields["csrftoken"] == client.cookies.get("ds_csrftoken")
     return client.post(
         "/-/login",
-        data={"csrftoken": token, "username": "mentor", "password": password},
+        data={**fields, "username": "mentor", "password": password},
         headers=headers,
     )
 
 
-def test_password_admits_only_the_mentor(source, tmp_path, gated_server):
+def test_password_admits_only_the_mentor(source, tmp_path, datasette_server):
     out = tmp_path / "out"
     args = share(source, out, env={"JOBHUNT_SHARE_PASSWORD": PASSWORD})
-    url = gated_server(*args)
+    url = datasette_server(*args, gated=True).url
     with httpx.Client(base_url=url) as anonymous:
         for path in GATED:
             assert anonymous.get(path).status_code == 403, path
@@ -269,9 +212,9 @@ def test_password_admits_only_the_mentor(source, tmp_path, gated_server):
 
 
 @pytest.mark.browser
-def test_mentor_signs_in_and_browses(source, tmp_path, gated_server, page):
+def test_mentor_signs_in_and_browses(source, tmp_path, datasette_server, page):
     args = share(source, tmp_path / "out", "--anonymize", env={"JOBHUNT_SHARE_PASSWORD": PASSWORD})
-    url = gated_server(*args)
+    url = datasette_server(*args, gated=True).url
     page.goto(url + "/jobs")
     assert "403" in page.title() or "Forbidden" in page.content()
     page.goto(url + "/-/login")
