@@ -528,6 +528,14 @@ def recruiter(id, first_contacted_at, **extra):
             "first_contacted_at": first_contacted_at, **extra}
 
 
+# --- the command line -------------------------------------------------------------
+
+
+def jobhunt(*args, env=None, input=None):
+    """Run `jobhunt ARGS...` through click's CliRunner; paths may be Path objects."""
+    return CliRunner().invoke(cli, [str(a) for a in args], env=env, input=input)
+
+
 # --- the shipped demo -----------------------------------------------------------
 
 # Naive: JOBHUNT_NOW is then read in the machine's zone, as the demo's dates are.
@@ -538,7 +546,7 @@ def build_demo(path, now=DEMO_NOW, *args):
     """Run `jobhunt demo PATH ARGS...` with the clock at `now`; returns click's result."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(clock.ENV_VAR, now)
-        return CliRunner().invoke(cli, ["demo", str(path), *args])
+        return jobhunt("demo", path, *args)
 
 
 # --- Datasette served in a subprocess -------------------------------------------

@@ -4,18 +4,11 @@ import json
 
 import pytest
 import sqlite_utils
-from click.testing import CliRunner
-
-from builders import EVIL, make_datasette, write_metadata
-from datasette_jobhunt.cli import cli
+from builders import EVIL, jobhunt, make_datasette, write_metadata
 
 NOW = "2026-12-01T09:00:00+00:00"
 
 pytestmark = [pytest.mark.now(NOW), pytest.mark.usefixtures("fixed_now")]
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 @pytest.mark.parametrize(
@@ -27,7 +20,7 @@ def run(*args):
     ],
 )
 def test_json_is_the_route_document(offers_db, cli_args, query):
-    result = run("compare", offers_db, "--json", *cli_args)
+    result = jobhunt("compare", offers_db, "--json", *cli_args)
     assert result.exit_code == 0, result.output
     from_cli = json.loads(result.output)
     ds = make_datasette(offers_db)
@@ -39,7 +32,7 @@ def test_json_is_the_route_document(offers_db, cli_args, query):
 
 
 def test_table(offers_db):
-    result = run("compare", offers_db)
+    result = jobhunt("compare", offers_db)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     header = lines[0]
@@ -48,7 +41,7 @@ def test_table(offers_db):
     ranked = [line for line in lines[2:5]]
     companies = ["Acme", "Globex", EVIL]
     order = sorted(companies, key=lambda c: next(i for i, l in enumerate(ranked) if c in l))
-    doc = json.loads(run("compare", offers_db, "--json").output)
+    doc = json.loads(jobhunt("compare", offers_db, "--json").output)
     assert order == [o["company"] for o in doc["offers"]]
     assert "165,000" in result.output and "121,000" in result.output
     assert "Annual comp" in ranked[0]
@@ -58,7 +51,7 @@ def test_table(offers_db):
 
 def test_metadata_config_weights_and_currency(offers_db, tmp_path):
     metadata = write_metadata(tmp_path / "metadata.yml", currency="EUR", weights={"pto": 200})
-    doc = json.loads(run("compare", offers_db, "--json", "-m", metadata).output)
+    doc = json.loads(jobhunt("compare", offers_db, "--json", "-m", metadata).output)
     assert doc["currency"] == "EUR"
     assert doc["weights"]["pto"] == 200
     # Globex is in EUR now, the base: 110,000 as is; the USD offers have no rate.
@@ -71,10 +64,10 @@ def test_profile(offers_db):
     sqlite_utils.Database(offers_db)["weight_profiles"].insert_all(
         [{"profile": "rest", "factor": "pto", "weight": 300}]
     )
-    doc = json.loads(run("compare", offers_db, "--json", "--profile", "rest").output)
+    doc = json.loads(jobhunt("compare", offers_db, "--json", "--profile", "rest").output)
     assert doc["weights"]["pto"] == 300
     # the command line beats the profile
-    doc = json.loads(run("compare", offers_db, "--json", "--profile", "rest", "-w", "pto=1").output)
+    doc = json.loads(jobhunt("compare", offers_db, "--json", "--profile", "rest", "-w", "pto=1").output)
     assert doc["weights"]["pto"] == 1
 
 
@@ -91,8 +84,8 @@ def test_profile(offers_db):
     ],
 )
 def test_errors_are_one_line(offers_db, args, message):
-    assert run("compare", offers_db).exit_code == 0
-    result = run("compare", offers_db, *args)
+    assert jobhunt("compare", offers_db).exit_code == 0
+    result = jobhunt("compare", offers_db, *args)
     assert result.exit_code == 1
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
@@ -100,12 +93,12 @@ def test_errors_are_one_line(offers_db, args, message):
 
 
 def test_not_a_jobhunt_database(other_db):
-    result = run("compare", other_db)
+    result = jobhunt("compare", other_db)
     assert result.exit_code == 1
     assert "not a job-hunt database" in result.output
 
 
 def test_no_offers(db_path):
-    result = run("compare", db_path)
+    result = jobhunt("compare", db_path)
     assert result.exit_code == 0
     assert "no pending, negotiating or accepted offers to compare (try --all)" in result.output

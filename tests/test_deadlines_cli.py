@@ -6,7 +6,6 @@ import json
 
 import pytest
 import sqlite_utils
-from click.testing import CliRunner
 from icalendar import Calendar
 
 from builders import (
@@ -14,14 +13,13 @@ from builders import (
     DEADLINES_ZONE,
     build_deadlines,
     interview,
+    jobhunt,
     make_datasette,
     offer,
     plugin_metadata,
     recruiter,
     write_metadata,
 )
-from datasette_jobhunt.cli import cli
-
 pytestmark = [pytest.mark.now(DEADLINES_NOW), pytest.mark.usefixtures("fixed_now")]
 
 
@@ -41,7 +39,7 @@ def metadata(tmp_path):
 
 
 def run(*args):
-    return CliRunner().invoke(cli, ["deadlines", *map(str, args)])
+    return jobhunt("deadlines", *args)
 
 
 def test_readable_table(jobs, metadata):

@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 import yaml
-from click.testing import CliRunner
-
+from builders import jobhunt
 from datasette_jobhunt import schema, share
-from datasette_jobhunt.cli import cli
 
 COMPANIES = [
     # Ordered by id: Company A, B, C. "Acme" is a prefix of "Acme Robotics".
@@ -132,13 +130,8 @@ def marked(source_path):
     return source_path
 
 
-def run(*args, env=None, input=None):
-    result = CliRunner().invoke(cli, [str(a) for a in args], env=env, input=input)
-    return result
-
-
 def shared_ok(*args, **kwargs):
-    result = run("share", *args, **kwargs)
+    result = jobhunt("share", *args, **kwargs)
     assert result.exit_code == 0, result.output
     return result
 
@@ -329,7 +322,7 @@ def test_source_unchanged_even_with_a_live_wal(marked, tmp_path):
     ],
 )
 def test_bad_include_is_one_line(marked, tmp_path, args, message):
-    result = run("share", marked, "--out", tmp_path / "out", *args)
+    result = jobhunt("share", marked, "--out", tmp_path / "out", *args)
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {message}")
     assert len(result.output.strip().splitlines()) == 1
@@ -337,13 +330,13 @@ def test_bad_include_is_one_line(marked, tmp_path, args, message):
 
 
 def test_missing_database_is_one_line(tmp_path):
-    result = run("share", tmp_path / "nope.db", "--out", tmp_path / "out")
+    result = jobhunt("share", tmp_path / "nope.db", "--out", tmp_path / "out")
     assert result.exit_code == 1
     assert result.output == f"Error: {tmp_path / 'nope.db'}: no such file; give the path of your job-hunt database\n"
 
 
 def test_not_a_jobhunt_database(other_db, tmp_path):
-    result = run("share", other_db, "--out", tmp_path / "out")
+    result = jobhunt("share", other_db, "--out", tmp_path / "out")
     assert result.exit_code == 1
     assert "not a job-hunt database" in result.output
 
@@ -363,7 +356,7 @@ def test_not_a_jobhunt_database(other_db, tmp_path):
 def test_config_mistakes_are_one_line(marked, tmp_path, share_config, message):
     metadata = tmp_path / "metadata.yml"
     metadata.write_text(yaml.safe_dump({"plugins": {"datasette-jobhunt": {"share": share_config}}}))
-    result = run("share", marked, "--out", tmp_path / "out", "-m", metadata)
+    result = jobhunt("share", marked, "--out", tmp_path / "out", "-m", metadata)
     assert result.exit_code == 1, result.output
     assert message in result.output
     assert str(metadata) in result.output or "cannot leave out" in message
@@ -375,7 +368,7 @@ def test_existing_copy_needs_force(marked, tmp_path):
     out = tmp_path / "out"
     shared_ok(marked, "--out", out)
     first = (out / "jobs.db").read_bytes()
-    again = run("share", marked, "--out", out, "--include", "contacts")
+    again = jobhunt("share", marked, "--out", out, "--include", "contacts")
     assert again.exit_code == 1
     assert again.output == f"Error: {out / 'jobs.db'} already exists; pass --force to replace it or choose another --out\n"
     assert (out / "jobs.db").read_bytes() == first
@@ -384,7 +377,7 @@ def test_existing_copy_needs_force(marked, tmp_path):
 
 
 def test_out_cannot_be_the_source_directory(marked):
-    result = run("share", marked, "--out", marked.parent, "--force")
+    result = jobhunt("share", marked, "--out", marked.parent, "--force")
     assert result.exit_code == 1
     assert "would replace" in result.output and "choose another directory" in result.output
 
@@ -446,7 +439,7 @@ def test_password_prompted_without_echo(marked, tmp_path):
 
 
 def test_empty_password_refused(marked, tmp_path):
-    result = run("share", marked, "--out", tmp_path / "out", env={"JOBHUNT_SHARE_PASSWORD": " "})
+    result = jobhunt("share", marked, "--out", tmp_path / "out", env={"JOBHUNT_SHARE_PASSWORD": " "})
     assert result.exit_code == 1
     assert "the password is empty" in result.output
     assert not (tmp_path / "out").exists()
