@@ -8,11 +8,8 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 import pytest
 import sqlite_utils
-from click.testing import CliRunner
-from conftest import screenshot
-from datasette.app import Datasette
 
-from datasette_jobhunt.cli import cli
+from builders import jobhunt, make_datasette, screenshot
 
 GLOBEX = "Globex & <Sons>"
 # Under these weights Acme and Globex are 43.5 each and three weights flip the top.
@@ -54,7 +51,7 @@ def offers_db(db_path):
 
 def get(path, url):
     # The CLI runs its own event loop, so these tests are synchronous too.
-    response = asyncio.run(Datasette([str(path)]).client.get(url))
+    response = asyncio.run(make_datasette(path).client.get(url))
     assert response.status_code == 200, response.text
     return response
 
@@ -74,7 +71,7 @@ def cli_lines(path, query):
             args += ["--weight", f"{key[2:]}={value}"]
         else:
             args += [f"--{key}", value]
-    result = CliRunner().invoke(cli, args)
+    result = jobhunt(*args)
     assert result.exit_code == 0, result.output
     return result.output.splitlines()
 
