@@ -14,31 +14,18 @@ from datasette.utils import await_me_maybe
 
 from . import clock, config, scoring
 from .scoring import Factor, FactorGroup, Offer, ScoringError
+from .sql import COMPARED_OFFER, LATEST_OFFERS, latest_revision, money_ctes
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
     from datasette.database import Database
 
-OPEN_STATUSES = ("pending", "negotiating", "accepted")
-
-# The rows of the latest_offers view, found with a grouped join: the view's
-# correlated subquery costs about three times as much over 10,000 offers.
-# Statuses are fixed words from schema.OFFER_STATUSES, not user text.
-_OFFERS_SQL = """
-select o.id as offer_id, o.application_id, c.name as company, a.role, o.revision,
-       o.is_final, o.status, o.received_on, o.decision_deadline, o.currency, o.base_salary,
-       o.bonus_target, o.signing_bonus, o.equity_total, o.equity_discount_pct, o.vesting_years,
-       o.vesting_cliff_months, o.retirement_match_pct, o.pto_days, o.remote,
-       o.commute_minutes, o.location, o.title
-from offers o
-join (select application_id, max(revision) as revision from offers group by application_id) latest
-  on latest.application_id = o.application_id and latest.revision = o.revision
-left join applications a on a.id = o.application_id
-left join companies c on c.id = a.company_id
-{where}
-order by o.id
+# The compared set: the latest revision of each application, with company and role.
+_OFFERS_SQL = f"""{LATEST_OFFERS}
+{{where}}
+ORDER BY o.id
 """
-_OPEN_WHERE = "where o.status in ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))
+_OPEN_WHERE = f"AND o.status IN {COMPARED_OFFER}"
 
 
 @dataclass
@@ -297,16 +284,8 @@ def _warnings(currency: Any, per_base: Any, base_salary: Any, base_currency: str
 # computed with the same floating-point operations, in the same order, as
 # scoring.compute_money and scoring.normalize: tests hold the paths equal.
 
-_LATEST = (
-    "not exists (select 1 from offers newer where newer.application_id = o.application_id "
-    "and newer.revision > o.revision)"
-)
-_OPEN_STATUS = "o.status in ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))
-# Each money stage refers to the one before several times; flattened, SQLite
-# repeats those expressions per reference (about 900 opcodes per row for
-# annual_comp alone). Materialised stages read about a third faster here now
-# that only the values are selected. MATERIALIZED needs SQLite 3.35.
-_MATERIALIZED = "materialized " if sqlite3.sqlite_version_info >= (3, 35) else ""
+_LATEST = latest_revision("o")
+_OPEN_STATUS = f"o.status IN {COMPARED_OFFER}"
 
 
 def _where(include_all: bool) -> str:
@@ -345,41 +324,6 @@ def _expand_slots(conn, slots, include_all: bool) -> list[Factor]:
                 seen.add(factor.name)
                 factors.append(factor)
     return factors
-
-
-def _money_sql() -> str:
-    """The compared set with SPEC section 5's money columns, in compute_money's steps."""
-    num = scoring.sql_number
-    ok = f"(per_base is not null and {num('base_salary')} is not null)"
-    return f"""
-jh_m1 as {_MATERIALIZED}(
-  select o1.*,
-    {num('base_salary')} * per_base as base,
-    case when {ok} then coalesce({num('bonus_target')}, 0.0) * per_base end as bonus,
-    case when {ok} then coalesce({num('signing_bonus')}, 0.0) * per_base end as signing,
-    case when {ok} then coalesce({num('equity_total')}, 0.0) * per_base
-      * (1 - coalesce({num('equity_discount_pct')}, :jh_discount) / 100) end as jh_equity_eff,
-    coalesce(nullif({num('vesting_years')}, 0), 4.0) as jh_vesting_years,
-    coalesce({num('vesting_cliff_months')}, 12.0) as jh_cliff,
-    coalesce({num('retirement_match_pct')}, 0.0) as jh_pct
-  from jh_latest o1
-),
-jh_m2 as {_MATERIALIZED}(
-  select jh_m1.*,
-    base * jh_pct / 100 as retirement,
-    case when base is null then null when 12 * 1 < jh_cliff then 0.0
-      else jh_equity_eff * min(1, jh_vesting_years) / jh_vesting_years end as jh_vested_1,
-    case when base is null then null when 12 * :jh_horizon < jh_cliff then 0.0
-      else jh_equity_eff * min(:jh_horizon, jh_vesting_years) / jh_vesting_years end as jh_vested_h
-  from jh_m1
-),
-jh_offer as {_MATERIALIZED}(
-  select jh_m2.*,
-    jh_vested_h / :jh_horizon as equity,
-    base + bonus + signing + retirement + jh_vested_1 as first_year_comp,
-    base + bonus + retirement + (signing + jh_vested_h) / :jh_horizon as annual_comp
-  from jh_m2
-)"""
 
 
 # --- the values that do not depend on the weights, cached per read connection ---
@@ -505,7 +449,7 @@ with jh_latest as (
   select o.*, o.id as offer_id, {per_base} as per_base
   from offers o where {_where(include_all)}
 ),
-{_money_sql().strip()}
+{money_ctes('jh_latest').strip()}
 select offer.offer_id, offer.application_id, c.name, a.role, offer.revision, offer.status,
   offer.currency, offer.per_base, offer.base_salary, offer.annual_comp, offer.first_year_comp
   {"".join(", " + v for v in values)}

@@ -17,6 +17,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from . import config, schema
+from .sql import OPEN_OFFER, first_revision, in_list, latest_revision
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -24,10 +25,6 @@ if TYPE_CHECKING:
 
 def _words(values: tuple[str, ...]) -> str:
     return ", ".join(values)
-
-
-def _in(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 def _text(param: str) -> str:
@@ -88,6 +85,11 @@ NOW = ":_jobhunt_now"
 TODAY = "substr(:_jobhunt_now, 1, 10)"
 MAGIC_PREFIX = "jobhunt"
 
+# The offer revision the form names, else the application's latest (offers AS o).
+REVISION_NAMED_OR_LATEST = (
+    f"({_text('revision')} IS NULL AND {latest_revision('o')} OR o.revision = {_text('revision')})"
+)
+
 FROM_NOTES = """
 FROM negotiation_notes n
 JOIN offers o ON o.id = n.offer_id
@@ -102,7 +104,7 @@ WHERE trim(coalesce(:company, '')) = '' OR c.name = trim(:company)
 ORDER BY n.at, n.id
 """.strip()
 
-OPEN_NEGOTIATIONS_SQL = """
+OPEN_NEGOTIATIONS_SQL = f"""
 SELECT l.application_id, l.offer_id, l.company, l.role, l.revision, l.status,
        l.decision_deadline, l.currency, l.base_salary, l.signing_bonus, l.equity_total,
        n.at AS last_note_at, n.kind AS last_note_kind, n.topic AS last_note_topic,
@@ -113,7 +115,7 @@ LEFT JOIN negotiation_notes n ON n.id = (
     WHERE o2.application_id = l.application_id
     ORDER BY n2.at DESC, n2.id DESC LIMIT 1
 )
-WHERE l.status IN ('pending', 'negotiating')
+WHERE l.status IN {OPEN_OFFER}
 ORDER BY l.decision_deadline IS NULL, l.decision_deadline, l.company, l.role
 """.strip()
 
@@ -135,10 +137,8 @@ SELECT a.id AS application_id, c.name AS company, a.role,
        {_change("signing_bonus", "signing")}
 FROM applications a
 JOIN companies c ON c.id = a.company_id
-JOIN offers f ON f.application_id = a.id
-     AND f.revision = (SELECT min(revision) FROM offers WHERE application_id = a.id)
-JOIN offers l ON l.application_id = a.id
-     AND l.revision = (SELECT max(revision) FROM offers WHERE application_id = a.id)
+JOIN offers f ON f.application_id = a.id AND {first_revision("f")}
+JOIN offers l ON l.application_id = a.id AND {latest_revision("l")}
 ORDER BY c.name, a.role
 """.strip()
 
@@ -159,8 +159,7 @@ INSERT INTO negotiation_notes
     (offer_id, at, kind, topic, amount_asked, amount_offered, body, private)
 VALUES (
     (SELECT o.id FROM offers o WHERE o.application_id = {APPLICATION_ID}
-        AND o.revision = coalesce({_text("revision")},
-            (SELECT max(o2.revision) FROM offers o2 WHERE o2.application_id = o.application_id))),
+        AND {REVISION_NAMED_OR_LATEST}),
     CASE WHEN {_when("at")} IS NULL THEN {NOW}
          WHEN {_valid_when(_when("at"))} THEN trim(:at) END,
     {_word("kind")},
@@ -195,8 +194,7 @@ RECORD_DECISION_SQL = f"""
 WITH target AS (
     SELECT o.id, o.application_id, o.revision FROM offers o
     WHERE o.application_id = {APPLICATION_ID}
-      AND o.revision = coalesce({_text("revision")},
-          (SELECT max(o2.revision) FROM offers o2 WHERE o2.application_id = o.application_id))
+      AND {REVISION_NAMED_OR_LATEST}
 ), form AS (
     SELECT {_word("status")} AS status, {_when("decided_at")} AS decided_at
 )
@@ -264,9 +262,8 @@ WITH form AS (
     SELECT {", ".join(f"{expr} AS {col}" for col, expr in _REVISION_FIELDS)},
            {_when("received_on", date_only=True)} AS received_on
 ), previous AS (
-    SELECT * FROM offers
-    WHERE application_id = {APPLICATION_ID}
-    ORDER BY revision DESC LIMIT 1
+    SELECT o.* FROM offers o
+    WHERE o.application_id = {APPLICATION_ID} AND {latest_revision("o")}
 )
 INSERT INTO offers (application_id, revision, received_on,
     {", ".join(col for col, _ in _REVISION_FIELDS)},
@@ -498,7 +495,7 @@ def _bad_word(column: str, values: tuple[str, ...], *, required: bool = False) -
     null = f"new.{column} IS NULL OR " if required else ""
     return _raise_if(
         f"{column} must be one of: {_words(values)}",
-        f"{null}new.{column} NOT IN {_in(values)}",
+        f"{null}new.{column} NOT IN {in_list(values)}",
     )
 
 

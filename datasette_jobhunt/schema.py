@@ -36,6 +36,12 @@ INTERVIEW_FORMATS = ("phone", "video", "in_person")
 INTERVIEW_OUTCOMES = ("pending", "passed", "rejected", "cancelled")
 OFFER_SOURCES = ("verbal", "email", "letter", "signed")
 OFFER_STATUSES = ("pending", "negotiating", "accepted", "declined", "expired", "rescinded")
+# Applications whose search is over: nothing about them is followed up any more.
+CLOSED_APPLICATION_STATUSES = ("accepted", "declined", "rejected", "withdrawn")
+# Offers still waiting for a decision: their decision deadline counts.
+OPEN_OFFER_STATUSES = ("pending", "negotiating")
+# Offers the comparison ranks unless asked for every status: the undecided and the accepted.
+COMPARED_OFFER_STATUSES = (*OPEN_OFFER_STATUSES, "accepted")
 REMOTE_KINDS = ("onsite", "hybrid", "remote")
 NOTE_KINDS = ("ask", "counter", "response", "call", "email", "note")
 NOTE_TOPICS = (
@@ -82,12 +88,11 @@ def _script(db: sqlite_utils.Database, script: str) -> None:
             statement = ""
 
 
-def _in(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
 @migrations()
 def m001_tables(db: sqlite_utils.Database) -> None:
+    # sql.py builds on this module's words, so it is imported where it is used.
+    from .sql import in_list as _in
+
     _script(
         db,
         f"""

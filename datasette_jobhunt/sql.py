@@ -1,0 +1,129 @@
+"""SQL fragments that several queries and views share, each written once.
+
+Everything here is fixed text built from the package's own words
+(``schema.py``'s status lists), never from user input. Views use these
+fragments too, so they stay plain SQLite: no function a plugin registers.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from . import schema
+from .scoring import sql_number as number
+
+
+def in_list(words: tuple[str, ...]) -> str:
+    """``('a', 'b')`` for ``IN``: fixed words of the schema, quoted for SQL."""
+    return "(" + ", ".join("'" + word.replace("'", "''") + "'" for word in words) + ")"
+
+
+# --- statuses -------------------------------------------------------------------
+
+# Applications whose search is over: nothing is followed up on any more.
+CLOSED_APPLICATION = in_list(schema.CLOSED_APPLICATION_STATUSES)
+# Offers still waiting for a decision (the decision deadline counts).
+OPEN_OFFER = in_list(schema.OPEN_OFFER_STATUSES)
+# Offers the comparison ranks unless every status is asked for.
+COMPARED_OFFER = in_list(schema.COMPARED_OFFER_STATUSES)
+
+
+# --- revisions of an offer ---------------------------------------------------------
+
+
+def latest_revision(alias: str) -> str:
+    """True when the ``offers`` row ``alias`` is its application's highest revision.
+
+    The search runs on the unique (application_id, revision) index.
+    """
+    return (
+        "NOT EXISTS (SELECT 1 FROM offers newer WHERE newer.application_id = "
+        f"{alias}.application_id AND newer.revision > {alias}.revision)"
+    )
+
+
+def first_revision(alias: str) -> str:
+    """True when the ``offers`` row ``alias`` is its application's lowest revision."""
+    return (
+        "NOT EXISTS (SELECT 1 FROM offers older WHERE older.application_id = "
+        f"{alias}.application_id AND older.revision < {alias}.revision)"
+    )
+
+
+# The stored columns of an offer as the comparison reads them, with company and
+# role; the latest_offers view is exactly these rows.
+LATEST_OFFER_COLUMNS = """o.id AS offer_id, o.application_id, c.name AS company, a.role, o.revision,
+    o.is_final, o.status, o.received_on, o.decision_deadline, o.currency, o.base_salary,
+    o.bonus_target, o.signing_bonus, o.equity_total, o.equity_discount_pct, o.vesting_years,
+    o.vesting_cliff_months, o.retirement_match_pct, o.pto_days, o.remote,
+    o.commute_minutes, o.location, o.title"""
+
+# The latest revision of every application's offer. Left joins keep an offer
+# whose application row is gone, as the comparison does.
+LATEST_OFFERS = f"""SELECT {LATEST_OFFER_COLUMNS}
+FROM offers o
+LEFT JOIN applications a ON a.id = o.application_id
+LEFT JOIN companies c ON c.id = a.company_id
+WHERE {latest_revision("o")}"""
+
+
+# --- money ---------------------------------------------------------------------------
+
+
+# Each money stage refers to the one before several times; flattened, SQLite
+# repeats those expressions per reference (about 900 opcodes per row for
+# annual_comp alone). Materialised stages read about a third faster when only
+# the values are selected. MATERIALIZED needs SQLite 3.35.
+_MATERIALIZED = "materialized " if sqlite3.sqlite_version_info >= (3, 35) else ""
+
+
+def money_ctes(source: str) -> str:
+    """Common table expressions that give each offer its money figures in the base currency.
+
+    ``source`` names a relation with every column of ``offers`` and
+    ``per_base`` (units of the base currency for one unit of the offer's, NULL
+    when unknown). Parameters: ``:jh_horizon`` (years) and ``:jh_discount``
+    (the configured equity discount, percent). The last expression,
+    ``jh_offer``, adds ``base``, ``bonus``, ``signing``, ``retirement`` (the
+    match), ``equity`` (vested over the horizon, per year),
+    ``first_year_comp`` and ``annual_comp``; all NULL when the base salary
+    or the rate is missing.
+
+    The figures follow ``scoring.compute_money`` operation by operation, so
+    the SQL and Python paths of the comparison give equal floats:
+
+    - match = base × match% / 100
+    - effective equity = equity_total × (1 − discount / 100)
+    - vested(H) = 0 before the cliff, else effective equity × min(H, vesting years) / vesting years
+    - first-year comp = base + bonus + signing + match + vested(1)
+    - annual comp = base + bonus + match + (signing + vested(H)) / H
+    """
+    ok = f"(per_base is not null and {number('base_salary')} is not null)"
+    return f"""
+jh_m1 as {_MATERIALIZED}(
+  select o1.*,
+    {number('base_salary')} * per_base as base,
+    case when {ok} then coalesce({number('bonus_target')}, 0.0) * per_base end as bonus,
+    case when {ok} then coalesce({number('signing_bonus')}, 0.0) * per_base end as signing,
+    case when {ok} then coalesce({number('equity_total')}, 0.0) * per_base
+      * (1 - coalesce({number('equity_discount_pct')}, :jh_discount) / 100) end as jh_equity_eff,
+    coalesce(nullif({number('vesting_years')}, 0), 4.0) as jh_vesting_years,
+    coalesce({number('vesting_cliff_months')}, 12.0) as jh_cliff,
+    coalesce({number('retirement_match_pct')}, 0.0) as jh_pct
+  from {source} o1
+),
+jh_m2 as {_MATERIALIZED}(
+  select jh_m1.*,
+    base * jh_pct / 100 as retirement,
+    case when base is null then null when 12 * 1 < jh_cliff then 0.0
+      else jh_equity_eff * min(1, jh_vesting_years) / jh_vesting_years end as jh_vested_1,
+    case when base is null then null when 12 * :jh_horizon < jh_cliff then 0.0
+      else jh_equity_eff * min(:jh_horizon, jh_vesting_years) / jh_vesting_years end as jh_vested_h
+  from jh_m1
+),
+jh_offer as {_MATERIALIZED}(
+  select jh_m2.*,
+    jh_vested_h / :jh_horizon as equity,
+    base + bonus + signing + retirement + jh_vested_1 as first_year_comp,
+    base + bonus + retirement + (signing + jh_vested_h) / :jh_horizon as annual_comp
+  from jh_m2
+)"""
