@@ -276,60 +276,6 @@ def m004_views(db: sqlite_utils.Database) -> None:
     create_views(db)
 
 
-def _vested(years: str) -> str:
-    # vested(H) of SPEC section 5, in the offer's own currency, without the
-    # configured default discount (the scoring code applies that).
-    return f"""CASE
-        WHEN o.equity_total IS NULL THEN 0
-        WHEN 12 * {years} < o.vesting_cliff_months THEN 0
-        ELSE o.equity_total * (1 - coalesce(o.equity_discount_pct, 0) / 100.0)
-             * min({years}, o.vesting_years) / o.vesting_years
-    END"""
-
-
-LATEST_OFFERS_SQL = f"""
-SELECT
-    o.id AS offer_id,
-    o.application_id,
-    c.name AS company,
-    a.role,
-    o.revision,
-    o.is_final,
-    o.status,
-    o.received_on,
-    o.decision_deadline,
-    o.currency,
-    o.base_salary,
-    o.bonus_target,
-    o.signing_bonus,
-    o.equity_total,
-    o.equity_discount_pct,
-    o.vesting_years,
-    o.vesting_cliff_months,
-    o.retirement_match_pct,
-    o.pto_days,
-    o.remote,
-    o.commute_minutes,
-    o.location,
-    o.title,
-    o.base_salary * coalesce(o.retirement_match_pct, 0) / 100.0 AS retirement_match,
-    o.equity_total * (1 - coalesce(o.equity_discount_pct, 0) / 100.0) AS equity_effective,
-    CASE WHEN o.base_salary IS NULL THEN NULL ELSE
-        o.base_salary + coalesce(o.bonus_target, 0) + coalesce(o.signing_bonus, 0)
-        + o.base_salary * coalesce(o.retirement_match_pct, 0) / 100.0
-        + {_vested("1")}
-    END AS first_year_comp,
-    CASE WHEN o.base_salary IS NULL THEN NULL ELSE
-        o.base_salary + coalesce(o.bonus_target, 0)
-        + o.base_salary * coalesce(o.retirement_match_pct, 0) / 100.0
-        + (coalesce(o.signing_bonus, 0) + {_vested("4")}) / 4.0
-    END AS annual_comp_4y
-FROM offers o
-JOIN applications a ON a.id = o.application_id
-JOIN companies c ON c.id = a.company_id
-WHERE o.revision = (SELECT max(revision) FROM offers o2 WHERE o2.application_id = o.application_id)
-"""
-
 NEGOTIATION_TIMELINE_SQL = """
 SELECT
     n.id,
@@ -370,86 +316,28 @@ ORDER BY s.position
 """
 
 
-# The open items of SPEC section 6 (the same items as deadlines.collect with
-# no window; see deadline_rules.py). Plain SQL cannot see JOBHUNT_NOW or the
-# configured zone, so here "now" is SQLite's clock and times without an offset
-# are in the machine's zone. Comparisons happen in UTC so stored offsets are
-# honoured; "+24 hours" is elapsed time. `due` is the machine's wall-clock time.
-def _utc(value: str) -> str:
-    return f"""(CASE WHEN {value} GLOB '*[+-][0-9][0-9]:[0-9][0-9]' OR {value} GLOB '*[Zz]'
-        THEN datetime({value}) ELSE datetime({value}, 'utc') END)"""
+def view_definitions() -> dict[str, str]:
+    """Each named view's SELECT, as this version of the package defines it."""
+    from . import deadline_rules, sql
 
-
-def _end_of_day_utc(day: str) -> str:
-    return f"datetime({day} || ' 23:59:59', 'utc')"
-
-
-DEADLINES_SQL = f"""
-SELECT kind, datetime(due_utc, 'localtime') AS due, due_utc, company, role, title, "table", row_id
-FROM (
-SELECT 'recruiter_reply' AS kind,
-       datetime({_utc("k.first_contacted_at")}, '+24 hours') AS due_utc,
-       c.name AS company, NULL AS role,
-       'Reply to ' || k.name AS title,
-       'contacts' AS "table", k.id AS row_id
-FROM contacts k JOIN companies c ON c.id = k.company_id
-WHERE coalesce(k.first_contacted_at, '') != '' AND coalesce(k.replied_at, '') = ''
-UNION ALL
-SELECT 'interview', {_utc("i.scheduled_at")}, c.name, a.role,
-       'Interview round ' || i.round || coalesce(': ' || replace(i.stage, '_', ' '), ''),
-       'interviews', i.id
-FROM interviews i JOIN applications a ON a.id = i.application_id
-JOIN companies c ON c.id = a.company_id
-WHERE coalesce(i.scheduled_at, '') != '' AND i.outcome != 'cancelled'
-  AND {_utc("i.scheduled_at")} > datetime('now')
-UNION ALL
-SELECT 'thank_you', datetime({_utc("i.scheduled_at")}, '+24 hours'), c.name, a.role,
-       'Send a thank-you note for round ' || i.round,
-       'interviews', i.id
-FROM interviews i JOIN applications a ON a.id = i.application_id
-JOIN companies c ON c.id = a.company_id
-WHERE coalesce(i.scheduled_at, '') != '' AND i.outcome != 'cancelled'
-  AND coalesce(i.thank_you_sent_at, '') = ''
-  AND {_utc("i.scheduled_at")} <= datetime('now')
-UNION ALL
-SELECT 'offer_decision',
-       CASE WHEN length(trim(o.decision_deadline)) = 10
-            THEN {_end_of_day_utc("trim(o.decision_deadline)")}
-            ELSE {_utc("o.decision_deadline")} END,
-       c.name, a.role, 'Decide on the offer (revision ' || o.revision || ')',
-       'offers', o.id
-FROM offers o JOIN applications a ON a.id = o.application_id
-JOIN companies c ON c.id = a.company_id
-WHERE coalesce(o.decision_deadline, '') != '' AND o.status IN ('pending', 'negotiating')
-  AND o.revision = (SELECT max(revision) FROM offers o2 WHERE o2.application_id = o.application_id)
-UNION ALL
-SELECT 'follow_up', {_end_of_day_utc("substr(a.follow_up_on, 1, 10)")}, c.name, a.role,
-       'Follow up on the application', 'applications', a.id
-FROM applications a JOIN companies c ON c.id = a.company_id
-WHERE coalesce(a.follow_up_on, '') != ''
-  AND a.status NOT IN ('accepted', 'declined', 'rejected', 'withdrawn')
-UNION ALL
-SELECT 'feedback_request',
-       {_end_of_day_utc("date(substr(a.rejected_on, 1, 10), '+2 days')")}, c.name, a.role,
-       'Thank them and ask for feedback', 'applications', a.id
-FROM applications a JOIN companies c ON c.id = a.company_id
-WHERE coalesce(a.rejected_on, '') != '' AND coalesce(a.feedback_requested_at, '') = ''
-)
-WHERE due_utc IS NOT NULL
-ORDER BY due_utc, kind, row_id
-"""
+    return {
+        "latest_offers": sql.LATEST_OFFERS,
+        "negotiation_timeline": NEGOTIATION_TIMELINE_SQL,
+        "pipeline": _pipeline_sql(),
+        "deadlines": deadline_rules.VIEW_SQL,
+    }
 
 
 def create_views(db: sqlite_utils.Database) -> None:
-    """(Re)create the named views; later migrations call this after changing a view."""
-    for name, sql in (
-        ("latest_offers", LATEST_OFFERS_SQL),
-        ("negotiation_timeline", NEGOTIATION_TIMELINE_SQL),
-        ("pipeline", _pipeline_sql()),
-        ("deadlines", DEADLINES_SQL),
-    ):
+    """(Re)create the named views.
+
+    A view holds no rows, so every step that changes one calls this: a file
+    upgraded step by step ends with the same views as a new one. Changing a
+    view's SQL needs a new step that calls this, or older files keep the old view.
+    """
+    for name, select in view_definitions().items():
         db.execute(f"DROP VIEW IF EXISTS [{name}]")
-        db.execute(f"CREATE VIEW [{name}] AS {sql}")
+        db.execute(f"CREATE VIEW [{name}] AS {select}")
 
 
 def init(db: sqlite_utils.Database) -> list[str]:
@@ -476,7 +364,7 @@ def is_jobhunt_table_names(table_names: list[str] | set[str]) -> bool:
     return all(t in table_names for t in MARKER_TABLES)
 
 
-# --- deadlines (issue 4) ---
+# --- deadlines ---
 
 
 @migrations()
@@ -512,3 +400,12 @@ def m_deadlines_covering_thank_you_index(db: sqlite_utils.Database) -> None:
             WHERE (thank_you_sent_at IS NULL OR thank_you_sent_at = '');
         """
     )
+
+
+@migrations()
+def m_views_agree_with_pages(db: sqlite_utils.Database) -> None:
+    # The views as view_definitions() gives them: deadlines without SQLite's
+    # clock or the machine's zone, latest_offers with stored values only, so
+    # neither can disagree with the pages under any configured zone, currency
+    # or horizon.
+    create_views(db)

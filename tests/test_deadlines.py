@@ -312,60 +312,6 @@ async def test_unreadable_times_are_reported_not_fatal(tmp_path):
     assert report.unreadable == ["offers 1: '2026-06-31'"]
 
 
-@pytest.mark.asyncio
-async def test_the_view_lists_the_same_open_items(tmp_path, monkeypatch):
-    # Plain SQL sees SQLite's clock and the machine's zone: compare on those.
-    monkeypatch.delenv("JOBHUNT_NOW")
-    now = datetime.now(timezone.utc).replace(microsecond=0)
-
-    def at(hours, offset=False):
-        moment = now + timedelta(hours=hours)
-        return moment.isoformat() if offset else moment.astimezone().replace(tzinfo=None).isoformat()
-
-    def day(days):
-        return (now.astimezone() + timedelta(days=days)).date().isoformat()
-
-    path = build_deadlines(
-        tmp_path / "jobs.db",
-        contacts=[
-            {"id": 1, "company_id": 1, "name": "Recruiter One", "first_contacted_at": at(-30)},
-            {"id": 2, "company_id": 2, "name": "Recruiter Two", "first_contacted_at": at(-2, offset=True)},
-            {"id": 3, "company_id": 2, "name": "Recruiter Three", "first_contacted_at": at(-2), "replied_at": at(-1)},
-        ],
-        interviews=[
-            interview(1, at(-50)),
-            interview(2, at(-3, offset=True)),
-            interview(3, at(5)),
-            interview(4, at(300, offset=True)),
-            interview(5, at(-5), thank_you_sent_at=at(-1)),
-            interview(6, at(-5), outcome="cancelled"),
-            interview(7, at(5), outcome="cancelled"),
-            interview(8, at(-4), thank_you_sent_at=""),
-        ],
-        offers=[
-            offer(1, day(-1)),
-            offer(2, day(3), revision=2),
-            offer(3, at(20, offset=True), application_id=2, status="accepted"),
-        ],
-        applications=[
-            {"id": 1, "follow_up_on": day(2)},
-            {"id": 2, "status": "rejected", "rejected_on": day(-5), "follow_up_on": day(1)},
-        ],
-    )
-    report = await collect(path, within=None, tz=None)
-    ours = sorted((e.item.kind, e.item.table, e.item.row_id) for e in report.entries)
-    view = sorted(
-        (r["kind"], r["table"], r["row_id"])
-        for r in sqlite_utils.Database(path).query("select * from deadlines")
-    )
-    assert ours == view
-    assert len(ours) == 10
-    # The view's UTC due time agrees with ours too.
-    due = {(r["kind"], r["row_id"]): r["due_utc"] for r in sqlite_utils.Database(path).query("select * from deadlines")}
-    for e in report.entries:
-        assert due[(e.item.kind, e.item.row_id)] == e.item.due_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-
-
 def test_rule_queries_use_indexes(tmp_path):
     from datasette_jobhunt import deadline_rules
 
