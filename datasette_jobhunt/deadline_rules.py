@@ -92,8 +92,18 @@ def _feedback_due(raw: Any, tz: tzinfo) -> datetime | None:
     return None if text is None else end_of_day(text, tz, days=2)
 
 
+def _within_calendar(value: datetime | None) -> datetime | None:
+    # In years 1 and 9999 a move to another zone or a day on can leave the
+    # calendar Python knows: such a time is reported as unreadable.
+    return None if value is None or value.year in (1, 9999) else value
+
+
+def _interview_due(raw: Any, tz: tzinfo) -> datetime | None:
+    return _within_calendar(moment(raw, tz))
+
+
 def _plus_24_hours(raw: Any, tz: tzinfo) -> datetime | None:
-    return after(moment(raw, tz), 24)
+    return after(_within_calendar(moment(raw, tz)), 24)
 
 
 def _in_future(due: datetime, now: datetime) -> bool:
@@ -183,7 +193,7 @@ INTERVIEW = Kind(
     due_column="i.scheduled_at",
     is_open="i.outcome != 'cancelled'",
     scan="i.scheduled_at >= :from_day AND i.scheduled_at < :to_day",
-    due=moment,
+    due=_interview_due,
     clock=_in_future,
 )
 

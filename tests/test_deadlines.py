@@ -16,6 +16,7 @@ from builders import (
     interview,
     make_datasette,
     offer,
+    plugin_metadata,
     recruiter,
 )
 from datasette_jobhunt import deadlines
@@ -422,3 +423,24 @@ async def test_recruiter_reply_title_names_the_kind_only_when_the_name_does_not(
         4: "Reply to Second hiring manager",
         5: "Reply to No kind given",
     }
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata"])
+async def test_times_at_the_edges_of_the_calendar_are_unreadable_not_a_500(tmp_path, zone):
+    # Moving these to another zone, or 24 hours on, would leave Python's calendar.
+    edges = ["0001-01-01T00:00:00+05:00", "0001-01-01T01:00:00", "9999-12-31T23:00:00-05:00",
+             "9999-12-31T20:00:00"]
+    path = build_deadlines(
+        tmp_path / "jobs.db",
+        interviews=[interview(n, when) for n, when in enumerate(edges, 1)],
+        offers=[offer(1, edges[0]), offer(2, edges[2], application_id=2)],
+        contacts=[recruiter(1, edges[1])],
+    )
+    report = await collect(path, within=None, tz=zone)
+    assert report.entries == []
+    assert len(report.unreadable) >= 4
+    ds = make_datasette(path, metadata=plugin_metadata(timezone=zone))
+    for suffix in ("", ".json?within=3650", ".ics"):
+        response = await ds.client.get("/-/jobhunt/jobs/deadlines" + suffix)
+        assert response.status_code == 200, suffix
