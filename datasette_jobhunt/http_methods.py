@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import BadRequest, Response
 
+from . import compat
+
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
@@ -56,11 +58,7 @@ async def _is_write_query(datasette: "Datasette", request) -> bool:
         return False
     database = tilde_decode(url_vars["database"])
     name = tilde_decode(url_vars["table"])
-    if hasattr(datasette, "get_canned_query"):
-        query = await datasette.get_canned_query(database, name, request.actor)
-    else:
-        return True  # no way to tell on this Datasette line: leave the error as it is
-    return bool(query and query.get("write"))
+    return await compat.takes_post(datasette, database, name, request.actor)
 
 
 def handle_exception(datasette: "Datasette", request, exception):
