@@ -6,6 +6,8 @@ import sqlite3
 from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .databases import connection_table_names, has_jobhunt_tables
+
 ENV_VAR = "JOBHUNT_NOW"
 
 
@@ -48,13 +50,14 @@ def stamp(tz: tzinfo | None = None) -> str:
 
 
 def install(conn: sqlite3.Connection) -> None:
-    """Give a connection ``jobhunt_now()``; with JOBHUNT_NOW set, status_history rows
-    written by the schema's triggers are re-stamped with it."""
-    conn.create_function("jobhunt_now", 0, lambda: stamp())
-    if not os.environ.get(ENV_VAR):
+    """Give a job-hunt database's connection ``jobhunt_now()``; with JOBHUNT_NOW
+    set, status_history rows written by the schema's triggers are re-stamped
+    with it. A connection to any other database is left as it is."""
+    tables = connection_table_names(conn)
+    if not has_jobhunt_tables(tables):
         return
-    tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
-    if "status_history" not in tables:
+    conn.create_function("jobhunt_now", 0, lambda: stamp())
+    if not os.environ.get(ENV_VAR) or "status_history" not in tables:
         return
     try:
         conn.execute(

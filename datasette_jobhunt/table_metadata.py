@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from . import schema
+from . import databases
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -26,35 +26,14 @@ def table_descriptions() -> dict:
     return yaml.safe_load(DESCRIPTIONS.read_text(encoding="utf-8"))["tables"]
 
 
-def _is_jobhunt(datasette: "Datasette", name: str) -> bool:
-    # The hook is synchronous and called many times per request: look at each
-    # database's tables once, on a short-lived connection of its own.
-    known = datasette.__dict__.setdefault("_jobhunt_described", {})
-    if name not in known:
-        try:
-            conn = datasette.databases[name].connect()
-            try:
-                names = {
-                    row[0]
-                    for row in conn.execute("select name from sqlite_master where type = 'table'")
-                }
-            finally:
-                conn.close()
-            known[name] = schema.is_jobhunt_table_names(names)
-        except Exception:
-            known[name] = False
-    return known[name]
-
-
-def get_metadata(datasette: "Datasette", database: str | None) -> dict:
+def get_metadata(datasette: "Datasette", database: str | None) -> dict | None:
+    """Descriptions for the job-hunt databases among those asked about; None
+    when there is none, so every other database and the instance keep exactly
+    the metadata they have."""
     names = [database] if database else list(datasette.databases)
-    described = [n for n in names if n in datasette.databases and n != "_internal"]
+    described = [name for name in names if databases.is_jobhunt_database_now(datasette, name)]
+    if not described:
+        return None
     tables = table_descriptions()
     # Datasette merges the returned dict in place: hand it a fresh copy each time.
-    return {
-        "databases": {
-            name: {"tables": copy.deepcopy(tables)}
-            for name in described
-            if _is_jobhunt(datasette, name)
-        }
-    }
+    return {"databases": {name: {"tables": copy.deepcopy(tables)} for name in described}}
