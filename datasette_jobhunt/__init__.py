@@ -1,4 +1,9 @@
-"""datasette-jobhunt: offer comparison, negotiation notes and deadlines for a job search."""
+"""datasette-jobhunt: offer comparison, negotiation notes and deadlines for a job search.
+
+Each hook implementation below delegates to the module of its concern. A hook
+that exists on one Datasette line only is simply ignored by the other (see
+compat.py for the differences that need code).
+"""
 import sys
 
 import click
@@ -19,12 +24,20 @@ def startup(datasette):
         raise click.ClickException(str(e))
 
 
+@hookimpl(specname="startup")
+def store_queries_on_1_0(datasette):
+    """Datasette 1.0 stores canned queries once, at startup."""
+    from .queries import store_queries
+
+    return store_queries(datasette)
+
+
 @hookimpl
 def prepare_connection(conn):
-    clock.install(conn)
-    # Readable messages for refused writes of the negotiation queries (issue 5).
+    """Job-hunt databases only: the clock override and readable refusals of writes."""
     from .queries import install_guards
 
+    clock.install(conn)
     install_guards(conn)
 
 
@@ -35,18 +48,35 @@ def register_routes():
     return ROUTES
 
 
-# --- table descriptions (issue 2) ---
-
-
 @hookimpl
 def get_metadata(datasette, key, database, table):
-    # Datasette 0.65 only; 1.0 has no spec for it and never calls it.
+    """Datasette 0.65: table and column descriptions of job-hunt databases."""
     from .table_metadata import get_metadata
 
     return get_metadata(datasette, database)
 
 
-# --- compare (issue 3) ---
+@hookimpl
+def canned_queries(datasette, database, actor):
+    """Datasette 0.65 (asked per request): the negotiation queries."""
+    from .queries import canned_queries_for
+
+    return canned_queries_for(datasette, database, actor)
+
+
+@hookimpl
+def register_magic_parameters(datasette):
+    from .queries import magic_parameters
+
+    return magic_parameters(datasette)
+
+
+@hookimpl
+def permission_resources_sql(datasette, actor, action):
+    """Datasette 1.0: only the configured writers may run the writable queries."""
+    from .permissions import write_query_rules
+
+    return write_query_rules(datasette, actor, action)
 
 
 @hookimpl
@@ -56,25 +86,11 @@ def jobhunt_factors(datasette):
     return builtin_factors(datasette)
 
 
-# --- deadlines (issue 4) ---
-
-
 @hookimpl
 def jobhunt_deadline_rules(datasette):
     from .deadline_rules import built_in_rules
 
     return built_in_rules()
-
-
-# --- negotiation queries, dashboard and Datasette integration (issue 5) ---
-
-
-@hookimpl
-def canned_queries(datasette, database, actor):
-    # Datasette 0.65 only (called per request); 1.0 needs add_query at startup.
-    from .queries import canned_queries_for
-
-    return canned_queries_for(datasette, database, actor)
 
 
 @hookimpl
@@ -89,6 +105,14 @@ def table_actions(datasette, actor, database, table, request):
     from .dashboard import table_actions
 
     return table_actions(datasette, database, table)
+
+
+@hookimpl
+def row_actions(datasette, actor, request, database, table, row):
+    """Datasette 1.0; 0.65 gets the same link in the id cell (render_cell)."""
+    from .dashboard import row_actions
+
+    return row_actions(datasette, database, table, row)
 
 
 @hookimpl
@@ -112,51 +136,6 @@ def extra_css_urls(template, database, request, datasette):
     return form_css_urls(template, database, request, datasette)
 
 
-# --- Datasette 1.0 (issue 7) ---
-
-
-@hookimpl(specname="startup")
-def store_queries_on_1_0(datasette):
-    # 1.0 stores queries once instead of asking canned_queries per request.
-    # Returned uncalled: if another startup hook stops the server first, no
-    # coroutine is left never awaited (a RuntimeWarning after the one line).
-    if not hasattr(datasette, "add_query"):
-        return None
-
-    async def inner():
-        from .queries import store_queries
-
-        await store_queries(datasette)
-
-    return inner
-
-
-@hookimpl
-def register_magic_parameters(datasette):
-    from .queries import magic_parameters
-
-    return magic_parameters(datasette)
-
-
-@hookimpl
-def row_actions(datasette, actor, request, database, table, row):
-    # Datasette 1.0 only; 0.65 keeps the link in the id cell (render_cell).
-    from .dashboard import row_actions
-
-    return row_actions(datasette, database, table, row)
-
-
-@hookimpl
-def permission_resources_sql(datasette, actor, action):
-    # Datasette 1.0 only; 0.65 has no spec for it and never calls it.
-    from .permissions import write_query_rules
-
-    return write_query_rules(datasette, actor, action)
-
-
-# --- hostile input (issue 7) ---
-
-
 @hookimpl
 def handle_exception(datasette, request, exception):
     from .http_methods import handle_exception
@@ -164,11 +143,11 @@ def handle_exception(datasette, request, exception):
     return handle_exception(datasette, request, exception)
 
 
-# --- keep this block last: complete registration (issue 4) ---
-# Importing this package before datasette.plugins (the jobhunt CLI, tests that
-# import a submodule first) makes Datasette load its entry points while this
-# module is still half-executed, and pluggy registers it without the hooks
-# defined below the imports. Register it again now that every hook exists.
+# Keep this block last. Importing this package before datasette.plugins (the
+# jobhunt CLI, tests that import a submodule first) makes Datasette load its
+# entry points while this module is still half-executed, and pluggy registers
+# it without the hooks defined below the imports. Register it again now that
+# every hook exists.
 if pm.get_plugin("jobhunt") is sys.modules[__name__]:
     pm.unregister(name="jobhunt")
     pm.register(sys.modules[__name__], name="jobhunt")

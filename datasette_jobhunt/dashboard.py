@@ -3,11 +3,11 @@ Datasette's own pages (menu, table actions, row pages)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
 
 import markupsafe
 
-from . import config, permissions, queries, schema
+from . import compat, config, databases, permissions, queries, schema
+from .urls import JobhuntUrls
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -18,40 +18,26 @@ NEXT_DEADLINES = 6
 TOP_OFFERS = 3
 
 
-def jobhunt_path(database: str, suffix: str = "") -> str:
-    return f"/-/jobhunt/{database}{suffix}"
-
-
-def application_url(datasette: "Datasette", database: str, application_id) -> str:
-    return datasette.urls.path(jobhunt_path(database, f"/applications/{application_id}"))
-
-
-def query_url(datasette: "Datasette", database: str, name: str, **params) -> str:
-    url = datasette.urls.table(database, name)
-    params = {k: v for k, v in params.items() if v not in (None, "")}
-    return url + ("?" + urlencode(params) if params else "")
-
-
 def write_links(datasette: "Datasette", database: str, company=None, role=None) -> list[dict]:
     """The writable forms, prefilled with an application's company and role when given."""
+    urls = JobhuntUrls(datasette)
     return [
         {
             "label": queries.QUERIES[name]["title"],
-            "href": query_url(datasette, database, name, company=company, role=role),
+            "href": urls.query(database, name, {"company": company, "role": role}),
         }
         for name in queries.WRITE_QUERIES
     ]
 
 
 def read_links(datasette: "Datasette", database: str, company=None, role=None) -> list[dict]:
+    urls = JobhuntUrls(datasette)
+    given = {"company": company, "role": role}
     return [
         {
             "label": queries.QUERIES[name]["title"],
-            "href": query_url(
-                datasette,
-                database,
-                name,
-                **{p: {"company": company, "role": role}[p] for p in queries.QUERIES[name].get("params", [])},
+            "href": urls.query(
+                database, name, {p: given[p] for p in queries.QUERIES[name].get("params", [])}
             ),
         }
         for name in queries.READ_QUERIES
@@ -63,11 +49,9 @@ def read_links(datasette: "Datasette", database: str, company=None, role=None) -
 
 def menu_links(datasette: "Datasette", actor):
     async def inner():
-        from .views import jobhunt_databases
-
-        if not await jobhunt_databases(datasette):
+        if not await databases.jobhunt_databases(datasette):
             return []
-        return [{"href": datasette.urls.path("/-/jobhunt"), "label": "Job hunt"}]
+        return [{"href": JobhuntUrls(datasette).index(), "label": "Job hunt"}]
 
     return inner
 
@@ -77,16 +61,31 @@ def table_actions(datasette: "Datasette", database: str, table: str):
         return None
 
     async def inner():
-        if not await queries.is_jobhunt_database(datasette, database):
+        if not await databases.is_jobhunt_database(datasette, database):
             return []
-        return [
-            {
-                "href": datasette.urls.path(jobhunt_path(database, "/compare")),
-                "label": "Compare offers",
-            }
-        ]
+        return [{"href": JobhuntUrls(datasette).compare(database), "label": "Compare offers"}]
 
     return inner
+
+
+def _application_id(table: str | None, row) -> object | None:
+    """The application a row of applications or offers belongs to, or None.
+
+    An applications row is told from a same-named table of something else by
+    its company_id column.
+    """
+    if table not in ("applications", "offers") or row is None:
+        return None
+    keys = row.keys() if hasattr(row, "keys") else ()
+    if table == "offers":
+        column = "application_id"
+    elif "company_id" in keys:
+        column = "id"
+    else:
+        return None
+    if column not in keys:
+        return None
+    return compat.cell_value(row[column])
 
 
 def render_cell(row, value, column, table, database, datasette):
@@ -94,53 +93,34 @@ def render_cell(row, value, column, table, database, datasette):
     # it as its own row link), so this adds a way from an offer or an
     # application row to its application page. A query result that merely has
     # an id column gets table=None and is left alone.
-    if column != "id" or table not in ("applications", "offers") or value is None:
+    if column != "id" or value is None:
         return None
-    keys = row.keys() if hasattr(row, "keys") else ()
-    if table == "offers":
-        if "application_id" not in keys:
-            return None
-        application_id = row["application_id"]
-        if isinstance(application_id, dict):
-            # Datasette 1.0's row page hands over an expanded foreign key.
-            application_id = application_id.get("value")
-    else:
-        if "company_id" not in keys:
-            return None
-        application_id = value
+    application_id = _application_id(table, row)
     if application_id is None:
         return None
 
     async def inner():
-        if not await queries.is_jobhunt_database(datasette, database):
+        if not await databases.is_jobhunt_database(datasette, database):
             return None
         return markupsafe.Markup(
             '{} <a class="jobhunt-row-link" href="{}">application page</a>'
-        ).format(value, application_url(datasette, database, application_id))
+        ).format(value, JobhuntUrls(datasette).application(database, application_id))
 
     return inner
 
 
 def row_actions(datasette: "Datasette", database: str, table: str, row):
     """Datasette 1.0's row actions menu: the same way to the application page."""
-    if table not in ("applications", "offers") or row is None:
-        return None
-    keys = row.keys() if hasattr(row, "keys") else ()
-    column = "application_id" if table == "offers" else "id"
-    if column not in keys or (table == "applications" and "company_id" not in keys):
-        return None
-    application_id = row[column]
-    if isinstance(application_id, dict):
-        application_id = application_id.get("value")
+    application_id = _application_id(table, row)
     if application_id is None:
         return None
 
     async def inner():
-        if not await queries.is_jobhunt_database(datasette, database):
+        if not await databases.is_jobhunt_database(datasette, database):
             return []
         return [
             {
-                "href": application_url(datasette, database, application_id),
+                "href": JobhuntUrls(datasette).application(database, application_id),
                 "label": "Application page",
             }
         ]
@@ -152,6 +132,7 @@ def row_actions(datasette: "Datasette", database: str, table: str, row):
 
 
 async def pipeline(datasette: "Datasette", db: "Database") -> list[dict]:
+    urls = JobhuntUrls(datasette)
     counts = {
         r["status"]: r["applications"]
         for r in (await db.execute("select status, applications from pipeline")).rows
@@ -163,7 +144,7 @@ async def pipeline(datasette: "Datasette", db: "Database") -> list[dict]:
                 "status": status,
                 "label": status.replace("_", " "),
                 "count": counts.get(status, 0),
-                "href": datasette.urls.table(db.name, "applications") + "?" + urlencode({"status": status}),
+                "href": urls.table(db.name, "applications", {"status": status}),
             }
         )
     return rows
@@ -178,10 +159,11 @@ async def latest_notes(datasette: "Datasette", db: "Database", limit: int = LATE
         """,
         [limit],
     )
+    urls = JobhuntUrls(datasette)
     notes = []
     for row in results.rows:
         note = dict(row)
-        note["href"] = application_url(datasette, db.name, note["application_id"])
+        note["href"] = urls.application(db.name, note["application_id"])
         notes.append(note)
     return notes
 
@@ -197,14 +179,10 @@ async def top_offers(datasette: "Datasette", db: "Database", limit: int = TOP_OF
         doc = await build(datasette, db, CompareParams.from_pairs([]))
     except ScoringError as e:
         return {"offers": [], "error": str(e)}
+    urls = JobhuntUrls(datasette)
     offers = []
     for offer in doc["offers"][:limit]:
-        offers.append(
-            {
-                **offer,
-                "href": application_url(datasette, db.name, offer["application_id"]),
-            }
-        )
+        offers.append({**offer, "href": urls.application(db.name, offer["application_id"])})
     return {"offers": offers, "currency": doc.get("currency"), "close_call": doc.get("close_call"), "error": None}
 
 
@@ -216,6 +194,7 @@ async def next_deadlines(datasette: "Datasette", db: "Database", limit: int = NE
 
 
 async def load(datasette: "Datasette", db: "Database", actor) -> dict:
+    urls = JobhuntUrls(datasette)
     return {
         "pipeline": await pipeline(datasette, db),
         "deadlines": await next_deadlines(datasette, db),
@@ -225,10 +204,10 @@ async def load(datasette: "Datasette", db: "Database", actor) -> dict:
         "may_write": permissions.can_write(datasette, actor, db.name),
         "write_links": write_links(datasette, db.name),
         "read_links": read_links(datasette, db.name),
-        "compare_url": datasette.urls.path(jobhunt_path(db.name, "/compare")),
-        "deadlines_url": datasette.urls.path(jobhunt_path(db.name, "/deadlines")),
-        "applications_url": datasette.urls.table(db.name, "applications"),
-        "notes_url": datasette.urls.table(db.name, "negotiation_notes"),
+        "compare_url": urls.compare(db.name),
+        "deadlines_url": urls.deadlines(db.name),
+        "applications_url": urls.table(db.name, "applications"),
+        "notes_url": urls.table(db.name, "negotiation_notes"),
     }
 
 
@@ -251,7 +230,7 @@ def form_template_vars(template, database, request, datasette):
         return None
 
     async def inner():
-        if not await queries.is_jobhunt_database(datasette, database):
+        if not await databases.is_jobhunt_database(datasette, database):
             return {}
         query = queries.QUERIES[name]
         return {

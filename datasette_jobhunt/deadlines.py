@@ -33,10 +33,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from datasette.plugins import pm
-from datasette.utils import await_me_maybe, tilde_encode
+from datasette.utils import await_me_maybe
 
 from . import clock
 from .config import Config
+from .urls import JobhuntUrls
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -391,15 +392,12 @@ async def collect(
             keyed.append((due_utc, item.kind, item.table, str(item.row_id), item))
     keyed.sort(key=lambda k: k[:4])
     soon = now_utc + SOON
-    prefixes: dict[str, str] = {}
+    urls = JobhuntUrls(datasette)
     entries = []
     for due_utc, _, table, row_path, item in keyed:
-        prefix = prefixes.get(table)
-        if prefix is None:
-            prefix = prefixes[table] = str(datasette.urls.table(database, table))
         status = "overdue" if due_utc < now_utc else "due_soon" if due_utc <= soon else "upcoming"
         entries.append(
-            Entry(item, status, (due_utc - now_utc).total_seconds(), f"{prefix}/{tilde_encode(row_path)}")
+            Entry(item, status, (due_utc - now_utc).total_seconds(), str(urls.row(database, table, row_path)))
         )
     return Deadlines(database, now, tz, tz_name, within, entries, unreadable)
 

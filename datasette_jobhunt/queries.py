@@ -1,8 +1,9 @@
 """The negotiation canned queries of SPEC section 7, kept as data.
 
-Each query is a plain dict, so the same definitions serve Datasette 0.65's
-``canned_queries`` hook (per request, so per actor) and, later, 1.0's
-``datasette.add_query(...)`` from a ``startup`` hook.
+Each query is a plain dict; :func:`definitions` turns them into one
+database's canned queries, which serve Datasette 0.65's ``canned_queries``
+hook (per request) and 1.0's ``datasette.add_query(...)`` from a ``startup``
+hook alike.
 
 The writable queries validate in their own SQL: an unknown word, a negative
 amount, a bad date or a missing parent row ends in a NULL parent id or a
@@ -16,8 +17,9 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from . import config, schema
+from . import compat, config, databases, schema
 from .sql import OPEN_OFFER, first_revision, in_list, latest_revision
+from .urls import JobhuntUrls
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -382,27 +384,16 @@ WRITE_QUERIES = tuple(name for name, q in QUERIES.items() if q.get("write"))
 READ_QUERIES = tuple(name for name, q in QUERIES.items() if not q.get("write"))
 
 
-def just_written_path(database: str, table: str | None) -> str:
-    """Where a successful write goes: for an insert, a route that finds the
-    application of the newest row; an update cannot be traced back from the
-    static redirect, so it goes to the dashboard."""
-    if table is None:
-        return f"/-/jobhunt/{database}"
-    return f"/-/jobhunt/{database}/applications/latest?from={table}"
+def definitions(datasette: "Datasette", database: str) -> dict[str, dict]:
+    """The canned queries of one job-hunt database, in Datasette 0.65's
+    ``canned_queries`` form (``compat.add_query`` stores the same on 1.0).
 
-
-async def is_jobhunt_database(datasette: "Datasette", database: str) -> bool:
-    db = datasette.databases.get(database)
-    if db is None or database == "_internal":
-        return False
-    return schema.is_jobhunt_table_names(await db.table_names())
-
-
-async def canned_queries_for(datasette: "Datasette", database: str, actor) -> dict:
-    """The queries of a job-hunt database (0.65's canned_queries hook): the
-    writable ones only on a mutable file, closed to all but `writers` when set."""
-    if not await is_jobhunt_database(datasette, database):
-        return {}
+    The writable ones only on a mutable file, with an ``allow`` block for the
+    `writers` when they are set; a successful write goes to the application
+    of the new row (or, for an update, which the redirect cannot trace back,
+    to the dashboard).
+    """
+    urls = JobhuntUrls(datasette)
     writers = config.from_datasette(datasette).writers
     mutable = datasette.databases[database].is_mutable
     result = {}
@@ -413,8 +404,9 @@ async def canned_queries_for(datasette: "Datasette", database: str, actor) -> di
         if query.get("write"):
             definition["write"] = True
             definition["hide_sql"] = True
-            definition["on_success_redirect"] = datasette.urls.path(
-                just_written_path(database, query["redirect"])
+            table = query["redirect"]
+            definition["on_success_redirect"] = (
+                urls.dashboard(database) if table is None else urls.latest_written(database, table)
             )
             if writers is not None:
                 # Returned for every actor with an allow block rather than left
@@ -426,7 +418,11 @@ async def canned_queries_for(datasette: "Datasette", database: str, actor) -> di
     return result
 
 
-# --- Datasette 1.0 (issue 7) ---
+async def canned_queries_for(datasette: "Datasette", database: str, actor) -> dict:
+    """Datasette 0.65's canned_queries hook (asked per request)."""
+    if not await databases.is_jobhunt_database(datasette, database):
+        return {}
+    return definitions(datasette, database)
 
 
 def magic_parameters(datasette: "Datasette") -> list:
@@ -441,46 +437,29 @@ def magic_parameters(datasette: "Datasette") -> list:
     return [(MAGIC_PREFIX, jobhunt)]
 
 
-# Marks the rows this plugin puts in 1.0's internal `queries` table, so the
-# writers rule denies exactly these and never a same-named query of the user's.
+# Marks the queries this plugin stores on Datasette 1.0, so the writers rule
+# (permissions.write_query_rules) denies exactly these and never a same-named
+# query of the user's.
 SOURCE = "datasette-jobhunt"
 
 
-async def store_queries(datasette: "Datasette") -> None:
-    """Datasette 1.0 has no canned_queries hook: store the same definitions once
-    at startup for every job-hunt database attached by then (a database
-    attached later gets them at the next start). Writable ones only on a
-    mutable file; `writers` is enforced by permissions.write_query_rules."""
-    for database in list(datasette.databases):
-        if not await is_jobhunt_database(datasette, database):
-            continue
-        mutable = datasette.databases[database].is_mutable
-        for name, query in QUERIES.items():
-            write = bool(query.get("write"))
-            if write and not mutable:
-                continue
-            existing = await datasette.get_query(database, name)
-            if existing is not None and existing.source != SOURCE:
-                # A query the user configured under the same name stays theirs.
-                continue
-            await datasette.add_query(
-                database,
-                name,
-                query["sql"],
-                title=query.get("title"),
-                description=query.get("description"),
-                parameters=query.get("params"),
-                is_write=write,
-                is_trusted=True,
-                hide_sql=write,
-                source=SOURCE,
-                on_success_message=query.get("on_success_message"),
-                on_success_redirect=(
-                    datasette.urls.path(just_written_path(database, query["redirect"]))
-                    if write
-                    else None
-                ),
-            )
+def store_queries(datasette: "Datasette"):
+    """The ``startup`` hook's part on Datasette 1.0, which has no
+    canned_queries hook: store the same definitions once for every job-hunt
+    database attached by then (one attached later gets them at the next start).
+
+    Returned uncalled: if another startup hook stops the server first, no
+    coroutine is left never awaited.
+    """
+    if not compat.stores_queries(datasette):
+        return None
+
+    async def inner():
+        for database in await databases.jobhunt_databases(datasette):
+            for name, definition in definitions(datasette, database).items():
+                await compat.add_query(datasette, database, name, definition, SOURCE)
+
+    return inner
 
 
 # --- friendly messages -------------------------------------------------------
@@ -579,13 +558,8 @@ END""",
 
 def install_guards(conn: sqlite3.Connection) -> None:
     """Give a connection the triggers that turn a refused write into a clear message."""
-    try:
-        tables = {
-            r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")
-        }
-    except sqlite3.DatabaseError:
-        return
-    if not schema.is_jobhunt_table_names(tables):
+    tables = databases.connection_table_names(conn)
+    if not databases.has_jobhunt_tables(tables):
         return
     for name, sql in GUARD_TRIGGERS.items():
         table = name.removeprefix("jobhunt_guard_")

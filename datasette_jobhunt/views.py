@@ -1,62 +1,58 @@
 """Route handlers for the pages under /-/jobhunt."""
 from __future__ import annotations
 
+import re
+
+from datasette.utils import tilde_decode
 from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 
-from . import schema
-from .permissions import can_view_database
-
-
-async def jobhunt_databases(datasette) -> list[str]:
-    """Names of the attached databases that hold the job-hunt tables."""
-    names = []
-    for name, db in datasette.databases.items():
-        if name == "_internal":
-            continue
-        if schema.is_jobhunt_table_names(await db.table_names()):
-            names.append(name)
-    return names
+from . import compat, databases
+from .permissions import can_view_database, can_write
+from .urls import JobhuntUrls, route_database
 
 
 async def resolve_database(request, datasette):
     """The job-hunt database named in the URL, or NotFound/Forbidden."""
-    name = request.url_vars["database"]
-    db = datasette.databases.get(name)
-    if db is None or name == "_internal":
-        raise NotFound(f"Database not found: {name}")
-    if not await can_view_database(datasette, request.actor, name):
+    db = route_database(datasette, request.url_vars["database"])
+    if db is None:
+        raise NotFound(f"Database not found: {tilde_decode(request.url_vars['database'])}")
+    if not await can_view_database(datasette, request.actor, db.name):
         raise Forbidden("You do not have permission to view this database")
-    if not schema.is_jobhunt_table_names(await db.table_names()):
-        raise NotFound(f"{name} is not a job-hunt database (it has no applications and offers tables)")
+    if not await databases.is_jobhunt_database(datasette, db.name):
+        raise NotFound(
+            f"{db.name} is not a job-hunt database (it has no applications and offers tables)"
+        )
     return db
 
 
-# --- index and dashboard (issue 5) ---
+async def render(request, datasette, template: str, context: dict, status: int = 200) -> Response:
+    """A job-hunt page; every template can build links with ``jobhunt_urls``."""
+    html = await datasette.render_template(
+        template, {"jobhunt_urls": JobhuntUrls(datasette), **context}, request=request
+    )
+    return Response.html(html, status=status)
 
 
-def _jobhunt_url(datasette, database: str, suffix: str = "") -> str:
-    return datasette.urls.path(f"/-/jobhunt/{database}{suffix}")
+# --- index and dashboard ---
 
 
 async def index_view(request, datasette):
+    urls = JobhuntUrls(datasette)
     names = [
         name
-        for name in await jobhunt_databases(datasette)
+        for name in await databases.jobhunt_databases(datasette)
         if await can_view_database(datasette, request.actor, name)
     ]
     if len(names) == 1:
-        return Response.redirect(_jobhunt_url(datasette, names[0]))
-    return Response.html(
-        await datasette.render_template(
-            "jobhunt_index.html",
-            {
-                "jobhunt_db": None,
-                "databases": [
-                    {"name": name, "href": _jobhunt_url(datasette, name)} for name in names
-                ],
-            },
-            request=request,
-        )
+        return Response.redirect(urls.dashboard(names[0]))
+    return await render(
+        request,
+        datasette,
+        "jobhunt_index.html",
+        {
+            "jobhunt_db": None,
+            "databases": [{"name": name, "href": urls.dashboard(name)} for name in names],
+        },
     )
 
 
@@ -65,18 +61,10 @@ async def dashboard_view(request, datasette):
 
     db = await resolve_database(request, datasette)
     data = await dashboard.load(datasette, db, request.actor)
-    return Response.html(
-        await datasette.render_template(
-            "jobhunt_dashboard.html", {"jobhunt_db": db.name, **data}, request=request
-        )
-    )
+    return await render(request, datasette, "jobhunt_dashboard.html", {"jobhunt_db": db.name, **data})
 
 
-# --- compare (issue 3) ---
-
-
-def _compare_url(datasette, database: str, suffix: str = "") -> str:
-    return datasette.urls.path(f"/-/jobhunt/{database}/compare{suffix}")
+# --- compare ---
 
 
 async def _compare_document(request, datasette, db, pairs):
@@ -105,7 +93,6 @@ async def compare_json(request, datasette):
 
 async def compare_page(request, datasette):
     from . import compare
-    from .permissions import can_write
 
     db = await resolve_database(request, datasette)
     writable = can_write(datasette, request.actor, db.name)
@@ -113,52 +100,42 @@ async def compare_page(request, datasette):
         if not writable:
             raise Forbidden("Saving a weight profile needs a writable database and write permission")
         return await _save_profile(request, datasette, db)
+    urls = JobhuntUrls(datasette)
     pairs = _query_pairs(request)
     comparison = await _comparison(datasette, db, pairs)
     doc = comparison.doc
     palette = compare.colors(doc)
     labels = {f["name"]: f["label"] for f in doc["factors"]}
     selected_profile = request.args.get("profile") or ""
-    return Response.html(
-        await datasette.render_template(
-            "jobhunt_compare.html",
-            {
-                "jobhunt_db": db.name,
-                "doc": doc,
-                "rows": compare.page_offers(doc, palette),
-                "palette": palette,
-                "labels": labels,
-                "weight_text": compare.weight_text,
-                "profiles": await compare.profile_names(db),
-                "selected_profile": selected_profile,
-                "include_all": request.args.get("status") == "all",
-                "horizon_text": compare.weight_text(doc["horizon"]),
-                "offer_count": comparison.count,
-                "limit_text": request.args.get("limit") or "",
-                "writable": writable,
-                "page_url": _compare_url(datasette, db.name),
-                "json_url": _compare_url(datasette, db.name, ".json"),
-                "json_link": _compare_url(datasette, db.name, ".json")
-                + (f"?{request.query_string}" if request.query_string else ""),
-            },
-            request=request,
-        )
+    return await render(
+        request,
+        datasette,
+        "jobhunt_compare.html",
+        {
+            "jobhunt_db": db.name,
+            "doc": doc,
+            "rows": compare.page_offers(doc, palette),
+            "palette": palette,
+            "labels": labels,
+            "weight_text": compare.weight_text,
+            "profiles": await compare.profile_names(db),
+            "selected_profile": selected_profile,
+            "include_all": request.args.get("status") == "all",
+            "horizon_text": compare.weight_text(doc["horizon"]),
+            "offer_count": comparison.count,
+            "limit_text": request.args.get("limit") or "",
+            "writable": writable,
+            "page_url": urls.compare(db.name),
+            "json_url": urls.compare_json(db.name),
+            "json_link": urls.compare_json(db.name, request.query_string),
+        },
     )
 
 
 async def _save_profile(request, datasette, db):
-    from urllib.parse import urlencode
-
-    import secrets
-
     post = await request.post_vars()
-    if not hasattr(datasette, "allowed"):
-        # asgi-csrf lets a POST without any cookie through (API clients); a
-        # form that writes should not be postable from another site either.
-        token = post.get("csrftoken") or ""
-        cookie = request.cookies.get("ds_csrftoken") or ""
-        if not token or not secrets.compare_digest(token, cookie):
-            raise Forbidden("Missing or stale form token: reload the page and save again")
+    if not compat.form_token_is_valid(datasette, request, post):
+        raise Forbidden("Missing or stale form token: reload the page and save again")
     name = " ".join((post.get("profile_name") or "").split())
     if not name or len(name) > 80:
         raise BadRequest("Give the profile a name of 1 to 80 characters")
@@ -181,10 +158,15 @@ async def _save_profile(request, datasette, db):
         query["status"] = "all"
     if post.get("horizon"):
         query["horizon"] = post["horizon"]
-    return Response.redirect(_compare_url(datasette, db.name) + "?" + urlencode(query))
+    return Response.redirect(JobhuntUrls(datasette).compare(db.name, query))
 
 
-# --- deadlines (issue 4) ---
+# --- deadlines ---
+
+
+def _download_name(database: str) -> str:
+    """A file name for a header: a database name may hold any character."""
+    return re.sub(r"[^A-Za-z0-9 ._-]+", "_", database).strip() or "jobhunt"
 
 
 async def deadlines_view(request, datasette):
@@ -192,6 +174,7 @@ async def deadlines_view(request, datasette):
     from . import config, deadlines
 
     db = await resolve_database(request, datasette)
+    urls = JobhuntUrls(datasette)
     fmt = request.url_vars.get("format") or ""
     try:
         within = deadlines.parse_within(request.args.get("within"))
@@ -204,34 +187,37 @@ async def deadlines_view(request, datasette):
         return Response(
             body,
             content_type="text/calendar; charset=utf-8",
-            headers={"content-disposition": f'inline; filename="{db.name}-deadlines.ics"'},
+            headers={
+                "content-disposition": f'inline; filename="{_download_name(db.name)}-deadlines.ics"'
+            },
         )
     report = await deadlines.collect(datasette, db.name, cfg, within=within)
     if fmt == ".json":
         return Response.json(report.to_json())
-    base = datasette.urls.path(f"/-/jobhunt/{db.name}/deadlines")
-    return Response.html(
-        await datasette.render_template(
-            "jobhunt_deadlines.html",
-            {
-                "jobhunt_db": db.name,
-                "report": report,
-                "within": within,
-                "within_text": f"{within:g}",
-                "counts": report.counts(),
-                "status_labels": deadlines.STATUS_LABELS,
-                "page_url": base,
-                "json_url": base + ".json" + (f"?within={within:g}" if "within" in request.args else ""),
-                "ics_url": base + ".ics",
-                "ics_absolute_url": datasette.absolute_url(request, base + ".ics"),
-                "unreadable": report.unreadable,
-            },
-            request=request,
-        )
+    ics_url = urls.deadlines(db.name, "ics")
+    return await render(
+        request,
+        datasette,
+        "jobhunt_deadlines.html",
+        {
+            "jobhunt_db": db.name,
+            "report": report,
+            "within": within,
+            "within_text": f"{within:g}",
+            "counts": report.counts(),
+            "status_labels": deadlines.STATUS_LABELS,
+            "page_url": urls.deadlines(db.name),
+            "json_url": urls.deadlines(
+                db.name, "json", {"within": f"{within:g}"} if "within" in request.args else None
+            ),
+            "ics_url": ics_url,
+            "ics_absolute_url": datasette.absolute_url(request, ics_url),
+            "unreadable": report.unreadable,
+        },
     )
 
 
-# --- application page (issue 5) ---
+# --- application page ---
 
 # Where a successful canned write lands: the application of the newest row.
 _NEWEST_ROW_APPLICATION = {
@@ -244,18 +230,18 @@ _NEWEST_ROW_APPLICATION = {
 
 async def latest_written_view(request, datasette):
     db = await resolve_database(request, datasette)
+    urls = JobhuntUrls(datasette)
     table = request.args.get("from") or ""
     if table not in _NEWEST_ROW_APPLICATION:
         raise BadRequest(f"from must be one of {', '.join(_NEWEST_ROW_APPLICATION)}, got {table!r}")
     row = (await db.execute(_NEWEST_ROW_APPLICATION[table])).first()
     if row is None:
-        return Response.redirect(_jobhunt_url(datasette, db.name))
-    return Response.redirect(_jobhunt_url(datasette, db.name, f"/applications/{row[0]}"))
+        return Response.redirect(urls.dashboard(db.name))
+    return Response.redirect(urls.application(db.name, row[0]))
 
 
 async def application_view(request, datasette):
     from . import application, dashboard
-    from .permissions import can_write
 
     db = await resolve_database(request, datasette)
     raw = request.url_vars["id"]
@@ -265,31 +251,23 @@ async def application_view(request, datasette):
     if data is None:
         raise NotFound(f"No application with id {raw} in {db.name}")
     app = data["application"]
-    return Response.html(
-        await datasette.render_template(
-            "jobhunt_application.html",
-            {
-                "jobhunt_db": db.name,
-                **data,
-                "may_write": can_write(datasette, request.actor, db.name),
-                "write_links": dashboard.write_links(datasette, db.name, app["company"], app["role"]),
-                "read_links": dashboard.read_links(datasette, db.name, app["company"], app["role"]),
-                "row_url": datasette.urls.row(db.name, "applications", str(app["id"])),
-                "company_url": datasette.urls.row(db.name, "companies", str(app["company_id"])),
-                "offer_urls": {
-                    o["id"]: datasette.urls.row(db.name, "offers", str(o["id"])) for o in data["offers"]
-                },
-                "interview_url": lambda id: datasette.urls.row(db.name, "interviews", str(id)),
-                "note_url": lambda id: datasette.urls.row(db.name, "negotiation_notes", str(id)),
-                "number_text": application.number_text,
-            },
-            request=request,
-        )
+    return await render(
+        request,
+        datasette,
+        "jobhunt_application.html",
+        {
+            "jobhunt_db": db.name,
+            **data,
+            "may_write": can_write(datasette, request.actor, db.name),
+            "write_links": dashboard.write_links(datasette, db.name, app["company"], app["role"]),
+            "read_links": dashboard.read_links(datasette, db.name, app["company"], app["role"]),
+            "number_text": application.number_text,
+        },
     )
 
 
 ROUTES: list = [
-    # (regex, handler) pairs; each section above appends its own.
+    # (regex, handler) pairs. {database} is a tilde-encoded route: see urls.route_database.
     (r"^/-/jobhunt/?$", index_view),
     (r"^/-/jobhunt/(?P<database>[^/]+)/?$", dashboard_view),
     (r"^/-/jobhunt/(?P<database>[^/]+)/applications/latest$", latest_written_view),
@@ -300,7 +278,7 @@ ROUTES: list = [
 ]
 
 
-# --- hostile input (issue 7) ---
+# --- methods ---
 
 # Pages that only show something: any other method gets 405, not the page.
 _TAKES_POST = (compare_page,)
