@@ -209,3 +209,19 @@ async def test_index_lists_each_database_under_its_encoded_address(demo_files):
     assert response.status_code == 200
     for name, segment in NAMES.items():
         assert f'href="/-/jobhunt/{segment}">{name}</a>' in response.text
+
+
+@pytest.mark.asyncio
+async def test_any_character_in_a_database_name(tmp_path):
+    path = tmp_path / 'Jobs € "2026".db'
+    demo.build(path)
+    ds = Datasette([str(path)])
+    response = await ds.client.get("/-/jobhunt")
+    home = "/-/jobhunt/Jobs+~E2~82~AC+~222026~22"
+    assert response.status_code == 302 and response.headers["location"] == home
+    for suffix in ("", "/compare", "/compare.json", "/deadlines", "/deadlines.json", "/applications/1"):
+        assert (await ds.client.get(PrefixedUrlString(home + suffix))).status_code == 200, suffix
+    ics = await ds.client.get(PrefixedUrlString(home + "/deadlines.ics"))
+    assert ics.status_code == 200
+    # A header carries no quote or character outside Latin-1 from the name.
+    assert ics.headers["content-disposition"] == 'inline; filename="Jobs _ _2026_-deadlines.ics"'
