@@ -11,10 +11,11 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from . import schema
-
 if TYPE_CHECKING:
     from datasette.app import Datasette
+
+# The tables that make a database a job-hunt database.
+MARKER_TABLES = ("applications", "offers")
 
 # Datasette's own database of instance state, never a job search.
 INTERNAL = "_internal"
@@ -22,7 +23,7 @@ INTERNAL = "_internal"
 
 def has_jobhunt_tables(table_names: Iterable[str]) -> bool:
     names = set(table_names)
-    return all(table in names for table in schema.MARKER_TABLES)
+    return all(table in names for table in MARKER_TABLES)
 
 
 def connection_table_names(conn: sqlite3.Connection) -> set[str]:

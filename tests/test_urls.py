@@ -5,11 +5,12 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlite_utils
-from datasette.app import Datasette
 from datasette.utils import PrefixedUrlString
 
-from conftest import form_post_parts
-from datasette_jobhunt import demo, queries
+from builders import DEMO_NOW, build_demo, form_post_parts, make_datasette
+from datasette_jobhunt import queries
+
+pytestmark = [pytest.mark.usefixtures("fixed_now"), pytest.mark.now(DEMO_NOW)]
 
 # File stem -> the database's segment in a URL (Datasette's tilde encoding).
 NAMES = {"Job search 2026": "Job+search+2026", "search.2026": "search~2E2026"}
@@ -19,12 +20,12 @@ REDIRECTS = (301, 302, 303, 307, 308)
 
 @pytest.fixture(scope="module")
 def demo_files(tmp_path_factory):
-    """The demo job search, once under each awkward name."""
+    """The demo job search (`jobhunt demo`), once under each awkward name."""
     directory = tmp_path_factory.mktemp("awkward-names")
     paths = {}
     for name in NAMES:
         paths[name] = directory / f"{name}.db"
-        demo.build(paths[name])
+        assert build_demo(paths[name]).exit_code == 0
     return paths
 
 
@@ -92,7 +93,7 @@ async def check_every_link(ds, page_url, base, visited):
 @pytest.mark.parametrize("base", BASE_URLS)
 @pytest.mark.parametrize("name", NAMES)
 async def test_every_page_and_link_works(demo_files, name, base):
-    ds = Datasette([str(demo_files[name])], settings={"base_url": base})
+    ds = make_datasette(demo_files[name], settings={"base_url": base})
     home = f"{base}-/jobhunt/{NAMES[name]}"
     # The index sends the only job search to its dashboard, encoded.
     response = await ds.client.get(PrefixedUrlString(f"{base}-/jobhunt"))
@@ -116,7 +117,7 @@ async def test_every_page_and_link_works(demo_files, name, base):
 @pytest.mark.parametrize("base", BASE_URLS)
 @pytest.mark.parametrize("name", NAMES)
 async def test_deadline_items_link_to_their_rows(demo_files, name, base):
-    ds = Datasette([str(demo_files[name])], settings={"base_url": base})
+    ds = make_datasette(demo_files[name], settings={"base_url": base})
     response = await ds.client.get(PrefixedUrlString(f"{base}-/jobhunt/{NAMES[name]}/deadlines.json"))
     assert response.status_code == 200
     items = response.json()["items"]
@@ -136,7 +137,7 @@ async def test_deadline_items_link_to_their_rows(demo_files, name, base):
 async def test_datasette_pages_lead_into_the_plugin(demo_files, name, base):
     """The menu, the offers table action and the row links (0.65's id cell,
     1.0's row actions) of a database with an awkward name."""
-    ds = Datasette([str(demo_files[name])], settings={"base_url": base})
+    ds = make_datasette(demo_files[name], settings={"base_url": base})
     segment = NAMES[name]
     db = sqlite_utils.Database(demo_files[name])
     offer_id, application_id = next(db.execute("select id, application_id from offers order by id"))
@@ -162,7 +163,7 @@ async def test_datasette_pages_lead_into_the_plugin(demo_files, name, base):
 async def test_a_write_lands_on_the_application_page(demo_files, tmp_path, name, base):
     path = tmp_path / f"{name}.db"
     path.write_bytes(demo_files[name].read_bytes())
-    ds = Datasette([str(path)], settings={"base_url": base})
+    ds = make_datasette(path, settings={"base_url": base})
     segment = NAMES[name]
     company, role, application_id = next(
         sqlite_utils.Database(path).execute(
@@ -194,7 +195,7 @@ async def test_a_write_lands_on_the_application_page(demo_files, tmp_path, name,
 @pytest.mark.asyncio
 @pytest.mark.parametrize("name", NAMES)
 async def test_a_hand_typed_address_finds_the_database(demo_files, name):
-    ds = Datasette([str(demo_files[name])])
+    ds = make_datasette(demo_files[name])
     for typed in (name.replace(" ", "%20"), name):
         response, _ = await get(ds, f"/-/jobhunt/{typed}/compare")
         assert response.status_code == 200, typed
@@ -204,7 +205,7 @@ async def test_a_hand_typed_address_finds_the_database(demo_files, name):
 
 @pytest.mark.asyncio
 async def test_index_lists_each_database_under_its_encoded_address(demo_files):
-    ds = Datasette([str(path) for path in demo_files.values()])
+    ds = make_datasette(*demo_files.values())
     response = await ds.client.get("/-/jobhunt")
     assert response.status_code == 200
     for name, segment in NAMES.items():
@@ -214,8 +215,8 @@ async def test_index_lists_each_database_under_its_encoded_address(demo_files):
 @pytest.mark.asyncio
 async def test_any_character_in_a_database_name(tmp_path):
     path = tmp_path / 'Jobs € "2026".db'
-    demo.build(path)
-    ds = Datasette([str(path)])
+    assert build_demo(path).exit_code == 0
+    ds = make_datasette(path)
     response = await ds.client.get("/-/jobhunt")
     home = "/-/jobhunt/Jobs+~E2~82~AC+~222026~22"
     assert response.status_code == 302 and response.headers["location"] == home
