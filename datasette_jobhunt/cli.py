@@ -327,25 +327,41 @@ def compare_command(db_path, weights, profile, horizon, include_all, limit, as_j
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write every open item to this calendar file",
 )
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Where your Datasette answers (http://127.0.0.1:8001/): each event in the --ics "
+    "file then links to its row; without it, events carry no link",
+)
 @click.option("--fail-on-overdue", is_flag=True, help="Exit with code 3 when anything is overdue")
 @metadata_option
 @user_errors
-def deadlines_command(db_path, within_text, as_json, ics_path, fail_on_overdue, metadata_path):
+def deadlines_command(db_path, within_text, as_json, ics_path, base_url, fail_on_overdue, metadata_path):
     """What is due: every overdue item and what falls due within DAYS.
+
+    The --ics file holds every open item. A calendar needs absolute links, so
+    its events link to their rows only when --base-url says where Datasette
+    serves DB (include any base_url path, e.g. https://example.com/tracker/).
 
     \b
     Examples:
         jobhunt deadlines jobs.db
         jobhunt deadlines jobs.db --within 30 --json
         jobhunt deadlines jobs.db --ics deadlines.ics --fail-on-overdue
+        jobhunt deadlines jobs.db --ics deadlines.ics --base-url http://127.0.0.1:8001/
     """
     import json
 
     from . import deadlines as dl
 
     cfg = load_config(metadata_path)
+    links = None
     try:
         within = dl.parse_within(within_text, where="--within")
+        if base_url is not None:
+            if ics_path is None:
+                raise dl.DeadlineError("--base-url: it sets the links of the calendar file; add --ics FILE")
+            links = dl.links_under(base_url)
     except dl.DeadlineError as e:
         raise click.ClickException(str(e))
     open_jobhunt_db(db_path).close()
@@ -359,7 +375,7 @@ def deadlines_command(db_path, within_text, as_json, ics_path, fail_on_overdue, 
         click.echo(f"{db_path}: unreadable time left out: {problem}", err=True)
     if ics_path is not None:
         try:
-            Path(ics_path).write_bytes(dl.to_ics(everything))
+            Path(ics_path).write_bytes(dl.to_ics(everything, links))
         except OSError as e:
             raise click.ClickException(f"{ics_path}: cannot write the calendar ({e.strerror})")
         click.echo(f"Wrote {len(everything.entries)} event(s) to {ics_path}", err=True)
