@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 from pathlib import Path
 
 import click
 import sqlite_utils
 
-from . import clock, config, schema
+from . import clock, config, schema, sqlite_errors
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -63,7 +64,12 @@ def load_config(metadata_path) -> config.Config:
 
 
 def user_errors(fn):
-    """Turn the package's expected errors into one line and exit 1."""
+    """Turn the package's expected errors into one line and exit 1.
+
+    A broken environment counts: a DB that is not a SQLite database, stays
+    locked past the busy timeout, is read-only or fills the disk is named
+    with what to do about it (sqlite_errors.explain).
+    """
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -71,6 +77,11 @@ def user_errors(fn):
             return fn(*args, **kwargs)
         except (config.ConfigError, clock.ClockError) as e:
             raise click.ClickException(str(e))
+        except sqlite3.Error as e:
+            line = sqlite_errors.explain(e, kwargs.get("db_path", "the database"))
+            if line is None:
+                raise
+            raise click.ClickException(line)
 
     return wrapper
 

@@ -12,6 +12,7 @@ the views, the search indexes and the plugin's pages keep working on the copy.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import re
 import secrets
@@ -20,13 +21,13 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 import sqlite_utils
 import yaml
 
-from . import clock, schema
+from . import clock, schema, sqlite_errors
 from .config import Config
 
 # Third-party personal data: recruiters' phone numbers and e-mail addresses.
@@ -207,8 +208,9 @@ def _slug(label: str) -> str:
 def _open_source(path: Path) -> sqlite3.Connection:
     """Open DB without writing a byte: no schema upgrade, no journal, no -wal/-shm."""
     uri = path.resolve().as_uri()
-    if Path(str(path) + "-wal").exists():
-        # Committed rows may still sit in the WAL; read them through it.
+    if any(Path(str(path) + suffix).exists() for suffix in ("-wal", "-journal")):
+        # Committed rows may still sit in the WAL, and a rollback journal means
+        # a write is under way: read through SQLite's locks and logs.
         uri += "?mode=ro"
     else:
         # Reading a WAL-mode file even with mode=ro leaves -wal and -shm files
@@ -218,8 +220,8 @@ def _open_source(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(uri, uri=True)
         conn.execute("select count(*) from sqlite_master").fetchone()
-    except sqlite3.DatabaseError as e:
-        raise ShareError(f"{path}: cannot read it as a SQLite database ({e})")
+    except sqlite3.Error as e:
+        raise ShareError(sqlite_errors.explain(e, path) or f"{path}: cannot read it ({e})")
     return conn
 
 
@@ -364,11 +366,13 @@ def share(
             work_path = Path(scratch) / "work.db"
             work = sqlite3.connect(work_path)
             try:
-                conn.backup(work)
-                conn.close()
-                report = _redact(work, left_out_tables, null_columns, anonymize)
+                with _writing(work_path):
+                    conn.backup(work)
+                    conn.close()
+                    report = _redact(work, left_out_tables, null_columns, anonymize)
                 out_dir.mkdir(parents=True, exist_ok=True)
-                _write_fresh(work, target)
+                with _writing(target):
+                    _write_fresh(work, target)
             finally:
                 work.close()
     finally:
@@ -381,11 +385,27 @@ def share(
         anonymized=anonymize,
         password=password_hash is not None,
     )
-    metadata_path.write_text(
-        yaml.safe_dump(mentor_metadata(result, cfg, password_hash), sort_keys=False, allow_unicode=True),
-        encoding="utf-8",
-    )
+    try:
+        metadata_path.write_text(
+            yaml.safe_dump(mentor_metadata(result, cfg, password_hash), sort_keys=False, allow_unicode=True),
+            encoding="utf-8",
+        )
+    except OSError as e:
+        raise ShareError(f"{metadata_path}: cannot write it ({e.strerror}); free some space or "
+                         f"choose another --out, then try again")
     return result
+
+
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A SQLite error while ``path`` is written (a full disk) as one line naming it."""
+    try:
+        yield
+    except sqlite3.Error as e:
+        line = sqlite_errors.explain(e, path)
+        if line is None:
+            raise
+        raise ShareError(line) from e
 
 
 def _redact(
