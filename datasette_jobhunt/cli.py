@@ -400,6 +400,20 @@ def deadlines_command(db_path, within_text, as_json, ics_path, base_url, fail_on
 _PROMPT = "\0prompt"
 
 
+def _mentor_password(env_name: str) -> str:
+    """--password without a value: the environment's password, else one typed twice at the terminal."""
+    import os
+
+    from_env = os.environ.get(env_name)
+    if from_env is not None:
+        return from_env
+    if not click.get_text_stream("stdin").isatty():
+        raise click.ClickException(
+            f"--password: no terminal to ask for it on; set {env_name} or give --password VALUE"
+        )
+    return click.prompt("Mentor's password", hide_input=True, confirmation_prompt=True, err=True)
+
+
 @cli.command()
 @database_argument(must_exist=False)
 @click.option(
@@ -423,7 +437,8 @@ _PROMPT = "\0prompt"
     flag_value=_PROMPT,
     default=None,
     envvar="JOBHUNT_SHARE_PASSWORD",
-    help="Admit only a signed-in mentor; without a value, asks for it (or set JOBHUNT_SHARE_PASSWORD)",
+    help="Admit only a signed-in mentor; without a value, takes JOBHUNT_SHARE_PASSWORD "
+    "or asks for it on the terminal",
 )
 @click.option("--force", is_flag=True, help="Replace a shared copy already in --out")
 @metadata_option
@@ -447,9 +462,7 @@ def share(db_path, out_dir, anonymize, include, password, force, metadata_path):
     if password is not None:
         source = click.get_current_context().get_parameter_source("password")
         if password == _PROMPT:
-            password = click.prompt(
-                "Mentor's password", hide_input=True, confirmation_prompt=True, err=True
-            )
+            password = _mentor_password(share_module.PASSWORD_ENV)
         elif source == click.core.ParameterSource.COMMANDLINE:
             click.echo(
                 "Warning: a password typed on the command line stays in your shell history; "
@@ -477,6 +490,11 @@ def share(db_path, out_dir, anonymize, include, password, force, metadata_path):
     kind = "anonymized, read-only copy" if result.anonymized else "read-only copy"
     click.echo(f"Wrote {result.db_path} ({kind}) and {result.metadata_path}")
     click.echo("Left out: " + ("; ".join(map(str, result.left_out)) or "nothing"))
+    if result.replaced:
+        click.echo("Replaced wherever they appear (a short name missing here stays in the copy: "
+                   "add it to the company's aliases and share again):")
+        for label, forms in result.replaced.items():
+            click.echo(f"    {label}: " + ", ".join(forms))
     click.echo("Look at it, then serve it read-only:")
     click.echo("    " + share_module.command_line(result.serve_command))
     click.echo("or publish it to Google Cloud Run:")
