@@ -164,6 +164,23 @@ def handle_exception(datasette, request, exception):
     return handle_exception(datasette, request, exception)
 
 
+# --- signing in on a password-gated copy ---
+
+
+@hookimpl
+def forbidden(datasette, request, message):
+    from .signin import forbidden
+
+    return forbidden(datasette, request, message)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    from .signin import after_login
+
+    return after_login(datasette)
+
+
 # --- keep this block last: complete registration (issue 4) ---
 # Importing this package before datasette.plugins (the jobhunt CLI, tests that
 # import a submodule first) makes Datasette load its entry points while this

@@ -492,7 +492,7 @@ def share(db_path, out_dir, anonymize, include, password, force, metadata_path):
     click.echo("Left out: " + ("; ".join(map(str, result.left_out)) or "nothing"))
     if result.replaced:
         click.echo("Replaced wherever they appear (a short name missing here stays in the copy: "
-                   "add it to the company's aliases and share again):")
+                   "add it to the aliases of its company and share again):")
         for label, forms in result.replaced.items():
             click.echo(f"    {label}: " + ", ".join(forms))
     click.echo("Look at it, then serve it read-only:")

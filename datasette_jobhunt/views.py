@@ -39,11 +39,12 @@ def _jobhunt_url(datasette, database: str, suffix: str = "") -> str:
 
 
 async def index_view(request, datasette):
-    names = [
-        name
-        for name in await jobhunt_databases(datasette)
-        if await can_view_database(datasette, request.actor, name)
-    ]
+    found = await jobhunt_databases(datasette)
+    names = [name for name in found if await can_view_database(datasette, request.actor, name)]
+    if found and not names:
+        # A job search is served here, not to this visitor: a matter of signing
+        # in (signin.forbidden sends an anonymous visitor to the sign-in page).
+        raise Forbidden("Sign in to see the job search served here")
     if len(names) == 1:
         return Response.redirect(_jobhunt_url(datasette, names[0]))
     return Response.html(
