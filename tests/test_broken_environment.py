@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from conftest import snapshot
+from builders import snapshot
 from datasette_jobhunt import schema
 
 NOW = "2026-03-10T09:00:00+00:00"

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from click.testing import CliRunner
 from datasette.app import Datasette
 from icalendar import Calendar
 
+from builders import jobhunt
 from datasette_jobhunt import schema
-from datasette_jobhunt.cli import cli
 
 NOW = "2026-06-15T12:00:00"  # naive: in the configured zone
 ZONE = "America/New_York"
@@ -132,8 +131,7 @@ def events(feed: bytes) -> dict[str, object]:
 
 
 def cli_feed(path: Path, out: Path, *args) -> bytes:
-    result = CliRunner().invoke(cli, ["deadlines", str(path), "--ics", str(out), *map(str, args)],
-                                env={"JOBHUNT_NOW": NOW})
+    result = jobhunt("deadlines", path, "--ics", out, *args, env={"JOBHUNT_NOW": NOW})
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     return out.read_bytes()
@@ -189,7 +187,7 @@ def test_bad_base_url_is_one_line(tmp_path, args, message):
     path = build(tmp_path / "jobs.db")
     out = tmp_path / "jobs.ics"
     args = [a.format(out=out) for a in args]
-    result = CliRunner().invoke(cli, ["deadlines", str(path), *args])
+    result = jobhunt("deadlines", path, *args)
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [result.output.strip()]
     assert message in result.output

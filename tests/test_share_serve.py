@@ -235,9 +235,9 @@ def test_mentor_signs_in_and_browses(source, tmp_path, datasette_server, page):
 
 
 @pytest.mark.parametrize("base_url", ["/", "/tracker/"])
-def test_mentor_is_sent_to_sign_in_and_lands_on_the_job_search(source, tmp_path, gated_server, base_url):
+def test_mentor_is_sent_to_sign_in_and_lands_on_the_job_search(source, tmp_path, datasette_server, base_url):
     args = share(source, tmp_path / "out", "--anonymize", env={"JOBHUNT_SHARE_PASSWORD": PASSWORD})
-    url = gated_server(*args, "--setting", "base_url", base_url)
+    url = datasette_server(*args, "--setting", "base_url", base_url, gated=True).url
     prefix = base_url.rstrip("/")
     with httpx.Client(base_url=url) as mentor:
         visit = mentor.get(prefix + "/-/jobhunt")
@@ -246,11 +246,11 @@ def test_mentor_is_sent_to_sign_in_and_lands_on_the_job_search(source, tmp_path,
         assert visit.headers["location"] == prefix + "/-/login"
         page = mentor.get(visit.headers["location"])
         assert page.status_code == 200 and 'name="password"' in page.text
-        token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
+        fields, _, headers = form_post_parts(page)
         signed_in = mentor.post(
             prefix + "/-/login",
-            data={"csrftoken": token, "username": "mentor", "password": PASSWORD},
-            headers={"sec-fetch-site": "same-origin"} if DATASETTE_1 else {},
+            data={**fields, "username": "mentor", "password": PASSWORD},
+            headers=headers,
         )
         assert signed_in.status_code == 302
         assert signed_in.headers["location"] == prefix + "/-/jobhunt"
@@ -260,9 +260,9 @@ def test_mentor_is_sent_to_sign_in_and_lands_on_the_job_search(source, tmp_path,
         assert "Company A" in landing.text
 
 
-def test_wrong_password_and_other_pages_are_unchanged(source, tmp_path, gated_server):
+def test_wrong_password_and_other_pages_are_unchanged(source, tmp_path, datasette_server):
     args = share(source, tmp_path / "out", env={"JOBHUNT_SHARE_PASSWORD": PASSWORD})
-    url = gated_server(*args)
+    url = datasette_server(*args, gated=True).url
     with httpx.Client(base_url=url) as visitor:
         assert visitor.get("/-/jobhunt").headers["location"] == "/-/login"
         # Every other page stays a plain 403 for an anonymous visitor.
