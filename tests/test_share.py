@@ -459,9 +459,12 @@ def run_on_terminal(args, answers: list[str]) -> tuple[int, str]:
     output = b""
     typed = 0
     deadline = time.monotonic() + 30
+    # poll, not select: after a long test run the descriptor may be past select's 1024.
+    poller = select.poll()
+    poller.register(master, select.POLLIN)
     try:
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.2)
+            ready = poller.poll(200)
             if not ready:
                 if process.poll() is not None:
                     break
