@@ -143,6 +143,20 @@ def handle_exception(datasette, request, exception):
     return handle_exception(datasette, request, exception)
 
 
+@hookimpl
+def forbidden(datasette, request, message):
+    from .signin import forbidden
+
+    return forbidden(datasette, request, message)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    from .signin import after_login
+
+    return after_login(datasette)
+
+
 # Keep this block last. Importing this package before datasette.plugins (the
 # jobhunt CLI, tests that import a submodule first) makes Datasette load its
 # entry points while this module is still half-executed, and pluggy registers

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 from pathlib import Path
 
 import click
 import sqlite_utils
 
-from . import clock, config, schema
+from . import clock, config, schema, sqlite_errors
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -63,7 +64,12 @@ def load_config(metadata_path) -> config.Config:
 
 
 def user_errors(fn):
-    """Turn the package's expected errors into one line and exit 1."""
+    """Turn the package's expected errors into one line and exit 1.
+
+    A broken environment counts: a DB that is not a SQLite database, stays
+    locked past the busy timeout, is read-only or fills the disk is named
+    with what to do about it (sqlite_errors.explain).
+    """
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -71,6 +77,11 @@ def user_errors(fn):
             return fn(*args, **kwargs)
         except (config.ConfigError, clock.ClockError) as e:
             raise click.ClickException(str(e))
+        except sqlite3.Error as e:
+            line = sqlite_errors.explain(e, kwargs.get("db_path", "the database"))
+            if line is None:
+                raise
+            raise click.ClickException(line)
 
     return wrapper
 
@@ -327,25 +338,41 @@ def compare_command(db_path, weights, profile, horizon, include_all, limit, as_j
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write every open item to this calendar file",
 )
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Where your Datasette answers (http://127.0.0.1:8001/): each event in the --ics "
+    "file then links to its row; without it, events carry no link",
+)
 @click.option("--fail-on-overdue", is_flag=True, help="Exit with code 3 when anything is overdue")
 @metadata_option
 @user_errors
-def deadlines_command(db_path, within_text, as_json, ics_path, fail_on_overdue, metadata_path):
+def deadlines_command(db_path, within_text, as_json, ics_path, base_url, fail_on_overdue, metadata_path):
     """What is due: every overdue item and what falls due within DAYS.
+
+    The --ics file holds every open item. A calendar needs absolute links, so
+    its events link to their rows only when --base-url says where Datasette
+    serves DB (include any base_url path, e.g. https://example.com/tracker/).
 
     \b
     Examples:
         jobhunt deadlines jobs.db
         jobhunt deadlines jobs.db --within 30 --json
         jobhunt deadlines jobs.db --ics deadlines.ics --fail-on-overdue
+        jobhunt deadlines jobs.db --ics deadlines.ics --base-url http://127.0.0.1:8001/
     """
     import json
 
     from . import deadlines as dl
 
     cfg = load_config(metadata_path)
+    links = None
     try:
         within = dl.parse_within(within_text, where="--within")
+        if base_url is not None:
+            if ics_path is None:
+                raise dl.DeadlineError("--base-url: it sets the links of the calendar file; add --ics FILE")
+            links = dl.links_under(base_url)
     except dl.DeadlineError as e:
         raise click.ClickException(str(e))
     open_jobhunt_db(db_path).close()
@@ -359,7 +386,7 @@ def deadlines_command(db_path, within_text, as_json, ics_path, fail_on_overdue, 
         click.echo(f"{db_path}: unreadable time left out: {problem}", err=True)
     if ics_path is not None:
         try:
-            Path(ics_path).write_bytes(dl.to_ics(everything))
+            Path(ics_path).write_bytes(dl.to_ics(everything, links))
         except OSError as e:
             raise click.ClickException(f"{ics_path}: cannot write the calendar ({e.strerror})")
         click.echo(f"Wrote {len(everything.entries)} event(s) to {ics_path}", err=True)
@@ -371,6 +398,20 @@ def deadlines_command(db_path, within_text, as_json, ics_path, fail_on_overdue, 
 
 # The --password value that means "ask for it without echoing".
 _PROMPT = "\0prompt"
+
+
+def _mentor_password(env_name: str) -> str:
+    """--password without a value: the environment's password, else one typed twice at the terminal."""
+    import os
+
+    from_env = os.environ.get(env_name)
+    if from_env is not None:
+        return from_env
+    if not click.get_text_stream("stdin").isatty():
+        raise click.ClickException(
+            f"--password: no terminal to ask for it on; set {env_name} or give --password VALUE"
+        )
+    return click.prompt("Mentor's password", hide_input=True, confirmation_prompt=True, err=True)
 
 
 @cli.command()
@@ -396,7 +437,8 @@ _PROMPT = "\0prompt"
     flag_value=_PROMPT,
     default=None,
     envvar="JOBHUNT_SHARE_PASSWORD",
-    help="Admit only a signed-in mentor; without a value, asks for it (or set JOBHUNT_SHARE_PASSWORD)",
+    help="Admit only a signed-in mentor; without a value, takes JOBHUNT_SHARE_PASSWORD "
+    "or asks for it on the terminal",
 )
 @click.option("--force", is_flag=True, help="Replace a shared copy already in --out")
 @metadata_option
@@ -420,9 +462,7 @@ def share(db_path, out_dir, anonymize, include, password, force, metadata_path):
     if password is not None:
         source = click.get_current_context().get_parameter_source("password")
         if password == _PROMPT:
-            password = click.prompt(
-                "Mentor's password", hide_input=True, confirmation_prompt=True, err=True
-            )
+            password = _mentor_password(share_module.PASSWORD_ENV)
         elif source == click.core.ParameterSource.COMMANDLINE:
             click.echo(
                 "Warning: a password typed on the command line stays in your shell history; "
@@ -450,6 +490,11 @@ def share(db_path, out_dir, anonymize, include, password, force, metadata_path):
     kind = "anonymized, read-only copy" if result.anonymized else "read-only copy"
     click.echo(f"Wrote {result.db_path} ({kind}) and {result.metadata_path}")
     click.echo("Left out: " + ("; ".join(map(str, result.left_out)) or "nothing"))
+    if result.replaced:
+        click.echo("Replaced wherever they appear (a short name missing here stays in the copy: "
+                   "add it to the aliases of its company and share again):")
+        for label, forms in result.replaced.items():
+            click.echo(f"    {label}: " + ", ".join(forms))
     click.echo("Look at it, then serve it read-only:")
     click.echo("    " + share_module.command_line(result.serve_command))
     click.echo("or publish it to Google Cloud Run:")

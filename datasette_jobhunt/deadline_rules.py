@@ -144,13 +144,16 @@ class Kind:
     due: DueFunction
     clock: OpenFunction | None = None
     due_local: str = "NULL"
+    # The calendar event's length in minutes, as SQL; NULL for a moment.
+    duration_min: str = "NULL"
 
     @property
     def rule_sql(self) -> str:
         return f"""
 SELECT c.name AS company, {self.role} AS role,
        {self.title} AS title,
-       '{self.table}' AS "table", {self.alias}.id AS row_id, {self.due_column} AS due
+       '{self.table}' AS "table", {self.alias}.id AS row_id, {self.due_column} AS due,
+       {self.duration_min} AS duration_min
 {self.source}
 WHERE {self.scan}
   AND {self.is_open}
@@ -195,6 +198,7 @@ INTERVIEW = Kind(
     scan="i.scheduled_at >= :from_day AND i.scheduled_at < :to_day",
     due=_interview_due,
     clock=_in_future,
+    duration_min="i.duration_min",
 )
 
 THANK_YOU = Kind(

@@ -114,10 +114,14 @@ class Item:
     company: str | None = None
     role: str | None = None
     label: str = ""
+    # How long the calendar event lasts, from the rule's optional duration_min column.
+    minutes: float | None = None
 
     def derived(self, kind: str, due_at: datetime, title: str, label: str = "") -> "Item":
         """A new item about the same row, for rules that derive items from others."""
-        return dataclasses.replace(self, kind=kind, due_at=due_at, title=title, label=label)
+        return dataclasses.replace(
+            self, kind=kind, due_at=due_at, title=title, label=label, minutes=None
+        )
 
 
 DueFunction = Callable[[Any, tzinfo], "datetime | None"]
@@ -132,6 +136,7 @@ class DeadlineRule:
     A query rule has ``sql``: one indexed query returning ``company, role,
     title, "table", row_id, due`` for the rows whose item is open, where ``due``
     is the raw stored value that ``due(raw, tz)`` turns into an aware datetime.
+    An optional ``duration_min`` column gives the calendar event its length.
     The query receives two dates (YYYY-MM-DD, in the configured zone) to narrow
     its scan with plain comparisons on an indexed column:
 
@@ -378,7 +383,7 @@ async def collect(
                 due = due.astimezone(tz)
             items.append(
                 Item(rule.kind, due, row["title"], row["table"], row["row_id"],
-                     row["company"], row["role"], rule.label)
+                     row["company"], row["role"], rule.label, _minutes(row.get("duration_min")))
             )
     sources = list(items)
     for rule in rules:
@@ -413,31 +418,106 @@ def collect_from_file(path: str | Path, cfg: Config, within: float | None) -> De
 
 # --- calendar ----------------------------------------------------------------
 
+# Every C0 control, DEL and the C1 controls, and the Unicode line and paragraph
+# separators: some calendar parsers reject a whole feed for one of them, others
+# split a property in two. Line breaks inside a description are the only ones
+# the format carries, escaped as \n by icalendar.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAK = re.compile("\r\n|[\r\n\u2028\u2029]")
+# An absolute http(s) URL made only of the characters a URI may hold (RFC 3986).
+_ABSOLUTE_URL = re.compile(
+    r"https?://(?:\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::[0-9]{1,5})?"
+    r"(?:[/?#][a-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*)?",
+    re.IGNORECASE,
+)
 
-def to_ics(report: Deadlines, absolute: Callable[[str], str] = lambda url: url) -> bytes:
-    """An RFC 5545 calendar, one event per item; the UID is stable so subscribers update."""
+
+def _minutes(raw: Any) -> float | None:
+    """A stored duration in minutes when it is a positive number; None otherwise."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return None
+    return float(raw) if math.isfinite(raw) and raw > 0 else None
+
+
+def one_line(text: Any) -> str:
+    """Text for a one-line property: every control character and line break becomes a space."""
+    return " ".join(_CONTROL.sub(" ", str(text)).split())
+
+
+def lines(text: Any) -> str:
+    """Text that may span lines: its line breaks kept, every other control character a space."""
+    return "\n".join(
+        " ".join(_CONTROL.sub(" ", line).split()) for line in _LINE_BREAK.split(str(text))
+    )
+
+
+def absolute_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) URL a calendar can open; else None."""
+    return url if url and _ABSOLUTE_URL.fullmatch(url) else None
+
+
+def links_under(base_url: str) -> Callable[[str], str]:
+    """Turns the items' site-relative URLs into absolute ones under ``base_url``.
+
+    ``base_url`` is where the Datasette serving the database answers, with any
+    ``base_url`` path of its own (``https://example.com/tracker/``).
+    """
+    base = base_url.strip()
+    if not absolute_url(base) or "?" in base or "#" in base:
+        raise DeadlineError(
+            f"--base-url {base_url!r}: give the address your Datasette answers at, "
+            "such as http://127.0.0.1:8001/"
+        )
+    base = base.rstrip("/")
+    return lambda path: base + path
+
+
+def to_ics(report: Deadlines, absolute: Callable[[str], str] | None = None) -> bytes:
+    """An RFC 5545 calendar, one event per item; the UID is stable so subscribers update.
+
+    ``absolute`` turns an item's site-relative URL into an absolute one; without
+    it, or when the result is not an absolute http(s) URL, the event has no URL.
+    An item with a length (an interview's ``duration_min``) ends that many
+    minutes after it starts; the others are a moment. No control character of
+    the data reaches the feed: one bad row must not make a client drop it all.
+    """
     from icalendar import Calendar, Event
 
     calendar = Calendar()
     calendar.add("prodid", "-//datasette-jobhunt//deadlines//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Job hunt deadlines: {report.database}")
+    calendar.add("x-wr-calname", one_line(f"Job hunt deadlines: {report.database}"))
     stamp = report.now.astimezone(timezone.utc)
     for entry in report.entries:
         item = entry.item
         event = Event()
-        event.add("uid", f"{entry.uid}@{report.database}")
+        event.add("uid", one_line(f"{entry.uid}@{report.database}"))
         event.add("dtstamp", stamp)
-        event.add("dtstart", item.due_at.astimezone(timezone.utc))
-        event.add("summary", summary(item))
+        start = item.due_at.astimezone(timezone.utc)
+        event.add("dtstart", start)
+        end = _end(start, item.minutes)
+        if end is not None:
+            event.add("dtend", end)
+        event.add("summary", one_line(summary(item)))
         local = item.due_at.astimezone(report.tz)
         event.add(
             "description",
-            f"{item.title}. {who(item)}\nDue {local:%a %d %b %Y, %H:%M} ({report.timezone}).",
+            lines(f"{item.title}. {who(item)}\nDue {local:%a %d %b %Y, %H:%M} ({report.timezone})."),
         )
-        event.add("url", absolute(entry.url))
+        url = absolute_url(absolute(entry.url)) if absolute is not None else None
+        if url is not None:
+            event.add("url", url)
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def _end(start: datetime, minutes: float | None) -> datetime | None:
+    if minutes is None:
+        return None
+    try:
+        return start + timedelta(minutes=minutes)
+    except OverflowError:
+        return None
 
 
 def who(item: Item) -> str:

@@ -12,27 +12,31 @@ the views, the search indexes and the plugin's pages keep working on the copy.
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 import hashlib
 import re
 import secrets
 import shlex
 import sqlite3
+import string
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 import sqlite_utils
 import yaml
 
-from . import clock, schema
+from . import clock, schema, sqlite_errors
+from .common_words import WORDS as COMMON_WORDS
 from .config import Config
 
 # Third-party personal data: recruiters' phone numbers and e-mail addresses.
 DEFAULT_LEFT_OUT = ("contacts",)
-# Links that name the company outright; cleared by --anonymize.
-URL_COLUMNS = {"companies": ("website",), "applications": ("job_url",)}
+# Links and short names that name the company outright; cleared by --anonymize.
+CLEARED_COLUMNS = {"companies": ("website", "aliases"), "applications": ("job_url",)}
 MENTOR = "mentor"
 PASSWORD_ENV = "JOBHUNT_SHARE_PASSWORD"
 # The format datasette-auth-passwords verifies (its utils.hash_password).
@@ -65,6 +69,9 @@ class ShareResult:
     left_out: list[Removed] = field(default_factory=list)
     anonymized: bool = False
     password: bool = False
+    # With anonymized: per label, the real names and short forms it replaced.
+    # For the job seeker's eyes only: never written into the copy or its metadata.
+    replaced: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def serve_command(self) -> list[str]:
@@ -135,24 +142,72 @@ def _domain_stem(domain: str) -> str:
     return labels[-2]
 
 
-class Anonymizer:
-    """Replaces real company names, their web domains and addresses at them."""
+# Legal forms at the end of a name: "Northwind Analytics, Inc." is written "Northwind Analytics".
+LEGAL_SUFFIX = re.compile(r"(?:[\s,]+(?:inc|llc|ltd|gmbh|ag|sa|plc|corp|co)\.?)+$", re.IGNORECASE)
+# A form this long is replaced inside longer words too, so no trace of it is
+# left; a shorter one ("NWA", "hp") only as a word of its own, or it would eat
+# ordinary words.
+ANYWHERE = 4
 
-    def __init__(self, companies: list[tuple[int, str, str | None]]):
+
+def short_forms(name: str, website: str | None = None, aliases: str | None = None) -> list[str]:
+    """What people write for a company besides its name.
+
+    Its aliases (comma-separated), its name without a legal suffix, its web
+    domain's label, and the first word of a name of several words when that
+    word is distinctive: at least four letters and not a common English word.
+    """
+    forms = []
+    bare = LEGAL_SUFFIX.sub("", name).rstrip(" ,&-")
+    if bare and bare != name:
+        forms.append(bare)
+    forms.extend(a.strip() for a in (aliases or "").split(","))
+    domain = website_domain(website)
+    if domain:
+        forms.append(_domain_stem(domain))
+    words = (bare or name).split()
+    if len(words) > 1:
+        first = words[0].strip(string.punctuation)
+        if sum(ch.isalpha() for ch in first) >= ANYWHERE and first.casefold() not in COMMON_WORDS:
+            forms.append(first)
+    unique: dict[str, str] = {}
+    for form in forms:
+        if form and form.casefold() != name.casefold():
+            unique.setdefault(form.casefold(), form)
+    return list(unique.values())
+
+
+class Anonymizer:
+    """Replaces real company names, their short forms, their web domains and addresses at them.
+
+    ``companies`` are ``(id, name, website)`` or ``(id, name, website, aliases)``
+    rows, in the order their labels are given.
+    """
+
+    def __init__(self, companies: Iterable[tuple]):
+        rows = [(c[0], c[1], c[2], c[3] if len(c) > 3 else None) for c in companies]
         self.labels: dict[int, str] = {}
+        # Per label, every form it replaces, for the job seeker to check.
+        self.forms: dict[str, list[str]] = {}
         names: dict[str, str] = {}
         domains: dict[str, str] = {}
-        for index, (company_id, name, website) in enumerate(companies):
+        for index, (company_id, name, website, _) in enumerate(rows):
             label = company_label(index)
             self.labels[company_id] = label
+            self.forms[label] = [name]
             names[name.casefold()] = label
             domain = website_domain(website)
             if domain:
                 domains[domain] = label
-                stem = _domain_stem(domain)
-                # A short stem ("hp") would eat ordinary words.
-                if len(stem) >= 4:
-                    names.setdefault(stem.casefold(), label)
+        # Short forms only after every full name: "Acme" stays the company
+        # called Acme, even where it is also the first word of "Acme Robotics".
+        for company_id, name, website, aliases in rows:
+            label = self.labels[company_id]
+            for form in short_forms(name, website, aliases):
+                if names.setdefault(form.casefold(), label) == label:
+                    self.forms[label].append(form)
+        for domain, label in domains.items():
+            self.forms[label].append(domain)
         self._names = names
         self._domains = domains
         self._name_re = _alternation(names)
@@ -194,7 +249,12 @@ def _alternation(words: Iterable[str]) -> re.Pattern | None:
     ordered = sorted(set(words), key=len, reverse=True)
     if not ordered:
         return None
-    return re.compile("|".join(re.escape(w) for w in ordered), re.IGNORECASE)
+    return re.compile(
+        "|".join(
+            re.escape(w) if len(w) >= ANYWHERE else rf"(?<!\w){re.escape(w)}(?!\w)" for w in ordered
+        ),
+        re.IGNORECASE,
+    )
 
 
 def _slug(label: str) -> str:
@@ -207,8 +267,9 @@ def _slug(label: str) -> str:
 def _open_source(path: Path) -> sqlite3.Connection:
     """Open DB without writing a byte: no schema upgrade, no journal, no -wal/-shm."""
     uri = path.resolve().as_uri()
-    if Path(str(path) + "-wal").exists():
-        # Committed rows may still sit in the WAL; read them through it.
+    if any(Path(str(path) + suffix).exists() for suffix in ("-wal", "-journal")):
+        # Committed rows may still sit in the WAL, and a rollback journal means
+        # a write is under way: read through SQLite's locks and logs.
         uri += "?mode=ro"
     else:
         # Reading a WAL-mode file even with mode=ro leaves -wal and -shm files
@@ -218,8 +279,8 @@ def _open_source(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(uri, uri=True)
         conn.execute("select count(*) from sqlite_master").fetchone()
-    except sqlite3.DatabaseError as e:
-        raise ShareError(f"{path}: cannot read it as a SQLite database ({e})")
+    except sqlite3.Error as e:
+        raise ShareError(sqlite_errors.explain(e, path) or f"{path}: cannot read it ({e})")
     return conn
 
 
@@ -364,11 +425,13 @@ def share(
             work_path = Path(scratch) / "work.db"
             work = sqlite3.connect(work_path)
             try:
-                conn.backup(work)
-                conn.close()
-                report = _redact(work, left_out_tables, null_columns, anonymize)
+                with _writing(work_path):
+                    conn.backup(work)
+                    conn.close()
+                    report, forms = _redact(work, left_out_tables, null_columns, anonymize)
                 out_dir.mkdir(parents=True, exist_ok=True)
-                _write_fresh(work, target)
+                with _writing(target):
+                    _write_fresh(work, target)
             finally:
                 work.close()
     finally:
@@ -380,12 +443,29 @@ def share(
         left_out=report,
         anonymized=anonymize,
         password=password_hash is not None,
+        replaced=forms,
     )
-    metadata_path.write_text(
-        yaml.safe_dump(mentor_metadata(result, cfg, password_hash), sort_keys=False, allow_unicode=True),
-        encoding="utf-8",
-    )
+    try:
+        metadata_path.write_text(
+            yaml.safe_dump(mentor_metadata(result, cfg, password_hash), sort_keys=False, allow_unicode=True),
+            encoding="utf-8",
+        )
+    except OSError as e:
+        raise ShareError(f"{metadata_path}: cannot write it ({e.strerror}); free some space or "
+                         f"choose another --out, then try again")
     return result
+
+
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A SQLite error while ``path`` is written (a full disk) as one line naming it."""
+    try:
+        yield
+    except sqlite3.Error as e:
+        line = sqlite_errors.explain(e, path)
+        if line is None:
+            raise
+        raise ShareError(line) from e
 
 
 def _redact(
@@ -393,14 +473,19 @@ def _redact(
     left_out_tables: list[str],
     null_columns: dict[str, list[str]],
     anonymize: bool,
-) -> list[str]:
-    """Remove from the scratch copy everything the mentor must not have; returns what went."""
+) -> tuple[list[Removed], dict[str, list[str]]]:
+    """Remove from the scratch copy everything the mentor must not have.
+
+    Returns what went, and with ``anonymize`` the forms of each company's name
+    that were replaced, per label.
+    """
     work.execute("pragma secure_delete = on")
     db = sqlite_utils.Database(work)
     # A copy of an older file gets the current tables and views, so the
     # plugin's pages work on it.
     schema.init(db)
     report: list[Removed] = []
+    forms: dict[str, list[str]] = {}
     layout = _layout(work)
     with work:
         hide_contacts = _contact_scrubber(work, layout) if "contacts" in left_out_tables else None
@@ -424,18 +509,25 @@ def _redact(
             for table in _text_tables(layout, left_out_tables):
                 _scrub_table(work, table, hide_contacts)
         if anonymize:
-            report.extend(_anonymize(work, layout, left_out_tables))
+            removed, forms = _anonymize(work, layout, left_out_tables)
+            report.extend(removed)
     _rebuild_search(work, layout)
     _refresh_statistics(work)
-    return report
+    return report, forms
 
 
-def _anonymize(work: sqlite3.Connection, layout: _Layout, left_out: list[str]) -> list[Removed]:
-    companies = work.execute("select id, name, website from companies order by id").fetchall()
+def _anonymize(
+    work: sqlite3.Connection, layout: _Layout, left_out: list[str]
+) -> tuple[list[Removed], dict[str, list[str]]]:
+    has_aliases = any(c["name"] == "aliases" for c in layout.columns.get("companies", []))
+    companies = work.execute(
+        f"select id, name, website, {'aliases' if has_aliases else 'null'} from companies order by id"
+    ).fetchall()
     anonymizer = Anonymizer(companies)
     report = []
-    # Clear the links before scrubbing text, so no URL survives to be half-replaced.
-    for table, columns in URL_COLUMNS.items():
+    # Clear the links (and the short names) before scrubbing text, so none
+    # survives to be half-replaced.
+    for table, columns in CLEARED_COLUMNS.items():
         present = {c["name"] for c in layout.columns.get(table, [])}
         for column in columns:
             if column in present and table not in left_out:
@@ -451,14 +543,29 @@ def _anonymize(work: sqlite3.Connection, layout: _Layout, left_out: list[str]) -
     for table in _text_tables(layout, left_out):
         _scrub_table(work, table, anonymizer)
     # Views, triggers and indexes whose SQL names a company would show it in the schema.
+    # The plugin's own ones hold no company: a short form that happens to be
+    # a word of their SQL ("Pipeline Labs") must not cost the copy its views.
+    own = _own_schema()
     for kind, name, sql in work.execute(
         "select type, name, sql from sqlite_master where type in ('view', 'trigger', 'index')"
     ).fetchall():
-        if anonymizer.mentions(sql):
+        if (kind, name, sql) not in own and anonymizer.mentions(sql):
             work.execute(f"drop {kind} [{name}]")
             report.append(Removed(f"{kind} {name}, which names a company"))
     report.append(Removed("real company names (now Company A, B, …)"))
-    return report
+    return report, anonymizer.forms
+
+
+@functools.lru_cache(maxsize=1)
+def _own_schema() -> frozenset[tuple[str, str, str]]:
+    """The views, triggers and indexes that ``jobhunt init`` creates, as sqlite_master rows."""
+    db = sqlite_utils.Database(memory=True)
+    schema.init(db)
+    return frozenset(
+        db.execute(
+            "select type, name, sql from sqlite_master where type in ('view', 'trigger', 'index')"
+        ).fetchall()
+    )
 
 
 CONTACT_WORDS = {

@@ -38,11 +38,12 @@ async def render(request, datasette, template: str, context: dict, status: int =
 
 async def index_view(request, datasette):
     urls = JobhuntUrls(datasette)
-    names = [
-        name
-        for name in await databases.jobhunt_databases(datasette)
-        if await can_view_database(datasette, request.actor, name)
-    ]
+    found = await databases.jobhunt_databases(datasette)
+    names = [name for name in found if await can_view_database(datasette, request.actor, name)]
+    if found and not names:
+        # A job search is served here, not to this visitor: a matter of signing
+        # in (signin.forbidden sends an anonymous visitor to the sign-in page).
+        raise Forbidden("Sign in to see the job search served here")
     if len(names) == 1:
         return Response.redirect(urls.dashboard(names[0]))
     return await render(

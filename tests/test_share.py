@@ -1,9 +1,14 @@
 """jobhunt share: the redacted copy a mentor gets."""
 from __future__ import annotations
 
+import os
 import re
+import select
 import shlex
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -430,12 +435,57 @@ def test_password_from_environment(marked, tmp_path):
 
 
 def test_password_prompted_without_echo(marked, tmp_path):
+    # On a real (pseudo-)terminal: what the person types must not show.
     out = tmp_path / "out"
-    result = shared_ok(marked, "--out", out, "--password", "--anonymize", input=f"{PASSWORD}\n{PASSWORD}\n")
-    assert "Mentor's password" in result.output
-    assert "Warning" not in result.output
-    _check_password_share(out, result.output)
+    code, output = run_on_terminal(
+        ["share", marked, "--out", out, "--password", "--anonymize"], [PASSWORD, PASSWORD]
+    )
+    assert code == 0, output
+    assert "Mentor's password" in output
+    assert "Warning" not in output
+    _check_password_share(out, output)
     assert "anonymized" in yaml.safe_load((out / "metadata.yml").read_text())["title"]
+
+
+def run_on_terminal(args, answers: list[str]) -> tuple[int, str]:
+    """Run `jobhunt ARGS` on a pseudo-terminal, typing each answer once its prompt shows."""
+    master, slave = os.openpty()
+    env = {k: v for k, v in os.environ.items() if k != share.PASSWORD_ENV}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from datasette_jobhunt.cli import cli; cli()", *map(str, args)],
+        stdin=slave, stdout=slave, stderr=slave, start_new_session=True, env=env,
+    )
+    os.close(slave)
+    output = b""
+    typed = 0
+    deadline = time.monotonic() + 30
+    # poll, not select: after a long test run the descriptor may be past select's 1024.
+    poller = select.poll()
+    poller.register(master, select.POLLIN)
+    try:
+        while time.monotonic() < deadline:
+            ready = poller.poll(200)
+            if not ready:
+                if process.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the command has closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+            prompts = output.count(b"Mentor's password: ") + output.count(b"Repeat for confirmation: ")
+            while typed < min(prompts, len(answers)):
+                os.write(master, answers[typed].encode() + b"\n")
+                typed += 1
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+        process.wait(30)
+    return process.returncode, output.decode()
 
 
 def test_empty_password_refused(marked, tmp_path):
@@ -461,3 +511,123 @@ def test_statistics_are_rebuilt_from_the_copy(marked, tmp_path):
     # The left-out contacts leave no statistics behind; the kept tables have fresh ones.
     assert "idx_contacts_company_id" not in stats
     assert stats["idx_offers_application_id"].startswith("3 ")
+
+
+# --- the password without a prompt ---------------------------------------------
+
+
+def test_password_flag_takes_the_environment(marked, tmp_path):
+    # --password alone, as the README writes it, with the password in the environment.
+    out = tmp_path / "out"
+    result = shared_ok(marked, "--out", out, "--password", env={"JOBHUNT_SHARE_PASSWORD": PASSWORD})
+    assert "Mentor's password" not in result.output
+    assert "Warning" not in result.output
+    _check_password_share(out, result.output)
+
+
+def test_password_flag_without_terminal_or_environment(marked, tmp_path):
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if k != share.PASSWORD_ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", "from datasette_jobhunt.cli import cli; cli()",
+         "share", str(marked), "--out", str(out), "--password"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env,
+        start_new_session=True, timeout=60,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert (done.stdout + done.stderr).strip().splitlines() == [
+        "Error: --password: no terminal to ask for it on; "
+        "set JOBHUNT_SHARE_PASSWORD or give --password VALUE"
+    ]
+    assert not out.exists()
+
+
+# --- short forms of company names -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name,website,aliases,forms",
+    [
+        ("Northwind Analytics", None, None, ["Northwind"]),
+        ("Northwind Analytics, Inc.", "https://www.nwa-data.com/jobs", "NWA, Nortwind",
+         ["Northwind Analytics", "NWA", "Nortwind", "nwa-data", "Northwind"]),
+        ("Bluefin Robotics GmbH", "bluefin.io", None, ["Bluefin Robotics", "bluefin"]),
+        ("Lindenhof AG", "https://careers.lindenhof.co.uk", None, ["Lindenhof"]),
+        ("Harbor Light Co", None, None, ["Harbor Light"]),  # "Harbor" is a common word
+        ("Global Widgets Ltd", None, None, ["Global Widgets"]),
+        ("J.P. Acme LLC", None, None, ["J.P. Acme"]),  # "J.P." has too few letters
+        ("Zentrix", "zentrix.dev", " , ", []),
+    ],
+)
+def test_short_forms(name, website, aliases, forms):
+    assert share.short_forms(name, website, aliases) == forms
+
+
+def build_short_names(path: Path) -> Path:
+    db = sqlite_utils.Database(path)
+    schema.init(db)
+    if "aliases" not in db["companies"].columns_dict:
+        db.execute("alter table companies add column aliases text")
+    db["companies"].insert_all(
+        [
+            {"id": 1, "name": "Northwind Analytics, Inc.", "website": "https://www.nwa-data.com",
+             "aliases": "NWA, Nortwind"},
+            {"id": 2, "name": "Bluefin Robotics GmbH", "website": "bluefin.io"},
+            {"id": 3, "name": "Global Widgets"},
+            {"id": 4, "name": "Pipeline Labs"},
+        ]
+    )
+    for i in range(1, 5):
+        db["applications"].insert({"id": i, "company_id": i, "role": "Data Engineer", "status": "offer"})
+        db["offers"].insert({"id": i, "application_id": i, "revision": 1, "base_salary": 150000 + i})
+    db["offers"].update(1, {"status": "accepted", "decision_reason": "Went with Northwind: NWA's team"})
+    db["offers"].update(2, {"status": "declined", "decision_reason": "Bluefin's equity vests slower than nortwind's"})
+    db["applications"].update(3, {"notes": "Global market leader; the nwa-data.com folks referred me"})
+    db["interviews"].insert(
+        {"application_id": 2, "round": 1, "stage": "screening", "notes": "Bluefin Robotics screen; asked about NWA"}
+    )
+    db["negotiation_notes"].insert(
+        {"offer_id": 1, "at": "2026-03-01T10:00:00", "kind": "note", "topic": "base",
+         "body": "northwind matched Bluefin", "private": 0}
+    )
+    db.conn.close()
+    return path
+
+
+def test_anonymize_replaces_short_forms(tmp_path):
+    (tmp_path / "src").mkdir()
+    source = build_short_names(tmp_path / "src" / "jobs.db")
+    out = tmp_path / "out"
+    result = shared_ok(source, "--out", out, "--anonymize")
+    lowered = file_bytes(out / "jobs.db").lower()
+    for word in (b"northwind", b"nortwind", b"bluefin", b"nwa-data", b"global widgets", b"pipeline labs"):
+        assert word not in lowered, word
+    # A short alias goes as a word of its own, wherever it stands.
+    assert not re.search(rb"(?<![a-z0-9])nwa(?![a-z0-9])", lowered)
+
+    copy = sqlite_utils.Database(out / "jobs.db")
+    assert copy["offers"].get(1)["decision_reason"] == "Went with Company A: Company A's team"
+    assert copy["offers"].get(2)["decision_reason"] == "Company B's equity vests slower than Company A's"
+    # "Global" alone is a word, not the company; the domain still goes.
+    assert copy["applications"].get(3)["notes"] == "Global market leader; the company-a.example folks referred me"
+    assert list(copy["interviews"].rows)[0]["notes"] == "Company B screen; asked about Company A"
+    assert list(copy["negotiation_notes"].rows)[0]["body"] == "Company A matched Company B"
+    assert {r["aliases"] for r in copy["companies"].rows} == {None}
+    # "Pipeline" is the first word of Pipeline Labs and the name of a view: the plugin's views stay.
+    assert copy.execute("select count(*) from latest_offers").fetchone()[0] == 4
+    assert copy.execute("select sum(applications) from pipeline").fetchone()[0] == 4
+    assert "which names a company" not in result.output
+
+    # The job seeker sees every form that went, to add an alias the list misses.
+    lines = result.output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Replaced wherever they appear"))
+    assert lines[start + 1 : start + 5] == [
+        "    Company A: Northwind Analytics, Inc., Northwind Analytics, NWA, Nortwind, nwa-data, Northwind, nwa-data.com",
+        "    Company B: Bluefin Robotics GmbH, Bluefin Robotics, bluefin, bluefin.io",
+        "    Company C: Global Widgets",
+        "    Company D: Pipeline Labs, Pipeline",
+    ]
+    # The mentor's metadata never names them.
+    mentor = (out / "metadata.yml").read_text().lower()
+    assert "northwind" not in mentor and "bluefin" not in mentor

@@ -229,3 +229,54 @@ def test_mentor_signs_in_and_browses(source, tmp_path, datasette_server, page):
     page.goto(url + "/-/jobhunt/jobs/compare")
     assert "Company A" in page.content()
     screenshot(page, "share_compare")
+
+
+# --- from the job-hunt page to signing in, and back -----------------------------
+
+
+@pytest.mark.parametrize("base_url", ["/", "/tracker/"])
+def test_mentor_is_sent_to_sign_in_and_lands_on_the_job_search(source, tmp_path, datasette_server, base_url):
+    args = share(source, tmp_path / "out", "--anonymize", env={"JOBHUNT_SHARE_PASSWORD": PASSWORD})
+    url = datasette_server(*args, "--setting", "base_url", base_url, gated=True).url
+    prefix = base_url.rstrip("/")
+    with httpx.Client(base_url=url) as mentor:
+        visit = mentor.get(prefix + "/-/jobhunt")
+        # Not "no job-hunt database here": there is one, behind the sign-in.
+        assert visit.status_code == 302, visit.text[:300]
+        assert visit.headers["location"] == prefix + "/-/login"
+        page = mentor.get(visit.headers["location"])
+        assert page.status_code == 200 and 'name="password"' in page.text
+        fields, _, headers = form_post_parts(page)
+        signed_in = mentor.post(
+            prefix + "/-/login",
+            data={**fields, "username": "mentor", "password": PASSWORD},
+            headers=headers,
+        )
+        assert signed_in.status_code == 302
+        assert signed_in.headers["location"] == prefix + "/-/jobhunt"
+        landing = mentor.get(signed_in.headers["location"], follow_redirects=True)
+        assert landing.status_code == 200
+        assert landing.url.path == prefix + "/-/jobhunt/jobs"
+        assert "Company A" in landing.text
+
+
+def test_wrong_password_and_other_pages_are_unchanged(source, tmp_path, datasette_server):
+    args = share(source, tmp_path / "out", env={"JOBHUNT_SHARE_PASSWORD": PASSWORD})
+    url = datasette_server(*args, gated=True).url
+    with httpx.Client(base_url=url) as visitor:
+        assert visitor.get("/-/jobhunt").headers["location"] == "/-/login"
+        # Every other page stays a plain 403 for an anonymous visitor.
+        for path in ("/", "/jobs", "/-/jobhunt/jobs", "/-/jobhunt/jobs/compare.json"):
+            assert visitor.get(path).status_code == 403, path
+        refused = login(visitor, "not the password")
+        assert refused.status_code == 200 and "Invalid username or password" in refused.text
+        assert visitor.get("/-/jobhunt").status_code == 302
+
+
+def test_open_copy_still_opens_the_job_search(source, tmp_path, datasette_server):
+    # Without a password nobody is sent to sign in, even with the sign-in plugin installed.
+    args = share(source, tmp_path / "out")
+    server = datasette_server(*args)
+    response = httpx.get(server.url + "/-/jobhunt")
+    assert response.status_code == 302
+    assert response.headers["location"] == "/-/jobhunt/jobs"
