@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import sqlite_utils
 
-from . import clock, config, schema, sqlite_errors
+from . import clock, config, databases, schema, sqlite_errors
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -90,7 +90,7 @@ def open_jobhunt_db(db_path: Path) -> sqlite_utils.Database:
     """An existing job-hunt database, with its schema brought up to date."""
     db = sqlite_utils.Database(db_path)
     names = set(db.table_names())
-    if names and not schema.is_jobhunt_table_names(names):
+    if names and not databases.has_jobhunt_tables(names):
         raise click.ClickException(
             f"{db_path}: not a job-hunt database (no applications and offers tables); "
             f"run 'jobhunt init {db_path}' on a new file"

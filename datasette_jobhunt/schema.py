@@ -10,69 +10,23 @@ import sqlite3
 import sqlite_utils
 from sqlite_utils import Migrations
 
-# The path a search follows, in order: pages and the pipeline view use it.
-APPLICATION_STATUSES = (
-    "applied",
-    "screening",
-    "interviewing",
-    "offer",
-    "accepted",
-    "declined",
-    "rejected",
-    "withdrawn",
+from . import deadline_rules, sql
+from .vocabulary import (  # noqa: F401  (schema.X is how the rest of the package reads them)
+    APPLICATION_STATUSES,
+    CONTACT_KINDS,
+    INTERVIEW_STAGES,
+    INTERVIEW_FORMATS,
+    INTERVIEW_OUTCOMES,
+    OFFER_SOURCES,
+    OFFER_STATUSES,
+    CLOSED_APPLICATION_STATUSES,
+    OPEN_OFFER_STATUSES,
+    COMPARED_OFFER_STATUSES,
+    REMOTE_KINDS,
+    NOTE_KINDS,
+    NOTE_TOPICS,
+    ENUMS,
 )
-CONTACT_KINDS = ("recruiter", "hiring_manager", "interviewer", "referral", "other")
-INTERVIEW_STAGES = (
-    "screening",
-    "hiring_manager",
-    "technical",
-    "group",
-    "panel",
-    "onsite",
-    "final",
-    "other",
-)
-INTERVIEW_FORMATS = ("phone", "video", "in_person")
-INTERVIEW_OUTCOMES = ("pending", "passed", "rejected", "cancelled")
-OFFER_SOURCES = ("verbal", "email", "letter", "signed")
-OFFER_STATUSES = ("pending", "negotiating", "accepted", "declined", "expired", "rescinded")
-# Applications whose search is over: nothing about them is followed up any more.
-CLOSED_APPLICATION_STATUSES = ("accepted", "declined", "rejected", "withdrawn")
-# Offers still waiting for a decision: their decision deadline counts.
-OPEN_OFFER_STATUSES = ("pending", "negotiating")
-# Offers the comparison ranks unless asked for every status: the undecided and the accepted.
-COMPARED_OFFER_STATUSES = (*OPEN_OFFER_STATUSES, "accepted")
-REMOTE_KINDS = ("onsite", "hybrid", "remote")
-NOTE_KINDS = ("ask", "counter", "response", "call", "email", "note")
-NOTE_TOPICS = (
-    "base",
-    "bonus",
-    "equity",
-    "signing",
-    "pto",
-    "remote",
-    "start_date",
-    "title",
-    "relocation",
-    "other",
-)
-
-# Column -> allowed words, for ingest, the writable queries and validation.
-ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("applications", "status"): APPLICATION_STATUSES,
-    ("contacts", "kind"): CONTACT_KINDS,
-    ("interviews", "stage"): INTERVIEW_STAGES,
-    ("interviews", "format"): INTERVIEW_FORMATS,
-    ("interviews", "outcome"): INTERVIEW_OUTCOMES,
-    ("offers", "source"): OFFER_SOURCES,
-    ("offers", "status"): OFFER_STATUSES,
-    ("offers", "remote"): REMOTE_KINDS,
-    ("negotiation_notes", "kind"): NOTE_KINDS,
-    ("negotiation_notes", "topic"): NOTE_TOPICS,
-}
-
-# The tables that make a database a job-hunt database (SPEC section 2).
-MARKER_TABLES = ("applications", "offers")
 
 migrations = Migrations("datasette-jobhunt")
 
@@ -91,7 +45,6 @@ def _script(db: sqlite_utils.Database, script: str) -> None:
 @migrations()
 def m001_tables(db: sqlite_utils.Database) -> None:
     # sql.py builds on this module's words, so it is imported where it is used.
-    from .sql import in_list as _in
 
     _script(
         db,
@@ -112,7 +65,7 @@ def m001_tables(db: sqlite_utils.Database) -> None:
             source TEXT,
             job_url TEXT,
             location TEXT,
-            status TEXT NOT NULL DEFAULT 'applied' CHECK (status IN {_in(APPLICATION_STATUSES)}),
+            status TEXT NOT NULL DEFAULT 'applied' CHECK (status IN {sql.in_list(APPLICATION_STATUSES)}),
             follow_up_on TEXT,
             rejected_on TEXT,
             feedback_requested_at TEXT,
@@ -123,7 +76,7 @@ def m001_tables(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY,
             company_id INTEGER NOT NULL REFERENCES companies(id),
             name TEXT NOT NULL COLLATE NOCASE,
-            kind TEXT CHECK (kind IN {_in(CONTACT_KINDS)}),
+            kind TEXT CHECK (kind IN {sql.in_list(CONTACT_KINDS)}),
             email TEXT,
             phone TEXT,
             first_contacted_at TEXT,
@@ -135,12 +88,12 @@ def m001_tables(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY,
             application_id INTEGER NOT NULL REFERENCES applications(id),
             round INTEGER NOT NULL CHECK (round >= 1),
-            stage TEXT CHECK (stage IN {_in(INTERVIEW_STAGES)}),
-            format TEXT CHECK (format IN {_in(INTERVIEW_FORMATS)}),
+            stage TEXT CHECK (stage IN {sql.in_list(INTERVIEW_STAGES)}),
+            format TEXT CHECK (format IN {sql.in_list(INTERVIEW_FORMATS)}),
             scheduled_at TEXT,
             duration_min INTEGER,
             interviewers TEXT,
-            outcome TEXT NOT NULL DEFAULT 'pending' CHECK (outcome IN {_in(INTERVIEW_OUTCOMES)}),
+            outcome TEXT NOT NULL DEFAULT 'pending' CHECK (outcome IN {sql.in_list(INTERVIEW_OUTCOMES)}),
             next_steps TEXT,
             my_questions TEXT,
             thank_you_sent_at TEXT,
@@ -152,7 +105,7 @@ def m001_tables(db: sqlite_utils.Database) -> None:
             application_id INTEGER NOT NULL REFERENCES applications(id),
             revision INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1),
             is_final INTEGER NOT NULL DEFAULT 0 CHECK (is_final IN (0, 1)),
-            source TEXT CHECK (source IN {_in(OFFER_SOURCES)}),
+            source TEXT CHECK (source IN {sql.in_list(OFFER_SOURCES)}),
             received_on TEXT,
             decision_deadline TEXT,
             currency TEXT,
@@ -165,13 +118,13 @@ def m001_tables(db: sqlite_utils.Database) -> None:
             vesting_cliff_months REAL NOT NULL DEFAULT 12 CHECK (vesting_cliff_months >= 0),
             retirement_match_pct REAL,
             pto_days REAL,
-            remote TEXT CHECK (remote IN {_in(REMOTE_KINDS)}),
+            remote TEXT CHECK (remote IN {sql.in_list(REMOTE_KINDS)}),
             commute_minutes REAL,
             start_date TEXT,
             title TEXT,
             location TEXT,
             benefits TEXT,
-            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN {_in(OFFER_STATUSES)}),
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN {sql.in_list(OFFER_STATUSES)}),
             decided_at TEXT,
             decision_reason TEXT,
             notes TEXT,
@@ -189,8 +142,8 @@ def m001_tables(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY,
             offer_id INTEGER NOT NULL REFERENCES offers(id),
             at TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN {_in(NOTE_KINDS)}),
-            topic TEXT NOT NULL CHECK (topic IN {_in(NOTE_TOPICS)}),
+            kind TEXT NOT NULL CHECK (kind IN {sql.in_list(NOTE_KINDS)}),
+            topic TEXT NOT NULL CHECK (topic IN {sql.in_list(NOTE_TOPICS)}),
             amount_asked REAL CHECK (amount_asked IS NULL OR amount_asked >= 0),
             amount_offered REAL CHECK (amount_offered IS NULL OR amount_offered >= 0),
             body TEXT,
@@ -318,7 +271,6 @@ ORDER BY s.position
 
 def view_definitions() -> dict[str, str]:
     """Each named view's SELECT, as this version of the package defines it."""
-    from . import deadline_rules, sql
 
     return {
         "latest_offers": sql.LATEST_OFFERS,
@@ -358,10 +310,6 @@ def _applied(db: sqlite_utils.Database) -> list[str]:
             ["datasette-jobhunt"],
         )
     ]
-
-
-def is_jobhunt_table_names(table_names: list[str] | set[str]) -> bool:
-    return all(t in table_names for t in MARKER_TABLES)
 
 
 # --- deadlines ---

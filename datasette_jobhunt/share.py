@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 import yaml
 
-from . import clock, schema, sqlite_errors
+from . import clock, databases, schema, sqlite_errors
 from .common_words import WORDS as COMMON_WORDS
 from .config import Config
 
@@ -414,7 +414,7 @@ def share(
         table_names = [
             r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")
         ]
-        if not schema.is_jobhunt_table_names(table_names):
+        if not databases.has_jobhunt_tables(table_names):
             raise ShareError(
                 f"{source}: not a job-hunt database (no applications and offers tables); "
                 f"run 'jobhunt init {source}' first"

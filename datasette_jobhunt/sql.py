@@ -1,14 +1,14 @@
 """SQL fragments that several queries and views share, each written once.
 
 Everything here is fixed text built from the package's own words
-(``schema.py``'s status lists), never from user input. Views use these
+(``vocabulary.py``'s status lists), never from user input. Views use these
 fragments too, so they stay plain SQLite: no function a plugin registers.
 """
 from __future__ import annotations
 
 import sqlite3
 
-from . import schema
+from . import vocabulary
 from .scoring import sql_number as number
 
 
@@ -20,11 +20,11 @@ def in_list(words: tuple[str, ...]) -> str:
 # --- statuses -------------------------------------------------------------------
 
 # Applications whose search is over: nothing is followed up on any more.
-CLOSED_APPLICATION = in_list(schema.CLOSED_APPLICATION_STATUSES)
+CLOSED_APPLICATION = in_list(vocabulary.CLOSED_APPLICATION_STATUSES)
 # Offers still waiting for a decision (the decision deadline counts).
-OPEN_OFFER = in_list(schema.OPEN_OFFER_STATUSES)
+OPEN_OFFER = in_list(vocabulary.OPEN_OFFER_STATUSES)
 # Offers the comparison ranks unless every status is asked for.
-COMPARED_OFFER = in_list(schema.COMPARED_OFFER_STATUSES)
+COMPARED_OFFER = in_list(vocabulary.COMPARED_OFFER_STATUSES)
 
 
 # --- revisions of an offer ---------------------------------------------------------

@@ -143,15 +143,8 @@ def _package_imports():
     return graph
 
 
-# The one cycle left, imported inside functions: the schema's migrations and
-# view definitions use sql.py, which builds its SQL on the schema's word lists.
-TOLERATED = {("schema", "sql"), ("schema", "deadline_rules")}
-
-
 def test_no_import_cycle_between_modules():
     graph = _package_imports()
-    for module, imported in TOLERATED:
-        graph[module].discard(imported)
     # The package itself is "", and relative imports resolve across levels.
     assert "views" in graph[""] and "databases" in graph["clock"]
     done, path = set(), []

@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 
 import sqlite_utils
 
-from .. import clock, schema
+from .. import clock, databases, schema
 from ..config import Config
 from .errors import ErrorLog, IngestError
 from .parents import Parents
@@ -82,7 +82,7 @@ def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str
 
 def _prepare_database(db: sqlite_utils.Database) -> None:
     names = set(db.table_names())
-    if not schema.is_jobhunt_table_names(names):
+    if not databases.has_jobhunt_tables(names):
         if names - {"_sqlite_migrations"}:
             raise IngestError(
                 ["the database has other tables but no applications and offers tables; "
