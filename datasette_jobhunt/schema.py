@@ -357,3 +357,11 @@ def m_views_agree_with_pages(db: sqlite_utils.Database) -> None:
     # neither can disagree with the pages under any configured zone, currency
     # or horizon.
     create_views(db)
+
+
+@migrations()
+def m_company_aliases(db: sqlite_utils.Database) -> None:
+    # The short names people write for a company ("Northwind, NWA"): a shared
+    # copy made with --anonymize replaces these too.
+    if "aliases" not in db["companies"].columns_dict:
+        db.execute("ALTER TABLE companies ADD COLUMN aliases TEXT")

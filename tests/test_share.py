@@ -567,8 +567,6 @@ def test_short_forms(name, website, aliases, forms):
 def build_short_names(path: Path) -> Path:
     db = sqlite_utils.Database(path)
     schema.init(db)
-    if "aliases" not in db["companies"].columns_dict:
-        db.execute("alter table companies add column aliases text")
     db["companies"].insert_all(
         [
             {"id": 1, "name": "Northwind Analytics, Inc.", "website": "https://www.nwa-data.com",

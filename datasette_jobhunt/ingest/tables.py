@@ -103,7 +103,7 @@ TABLES: dict[str, TableSpec] = {
     for spec in [
         _spec(
             "companies", None, ("name",),
-            {"name": TEXT, "website": TEXT, "industry": TEXT, "location": TEXT, "notes": TEXT},
+            {"name": TEXT, "aliases": TEXT, "website": TEXT, "industry": TEXT, "location": TEXT, "notes": TEXT},
             nocase=("name",),
         ),
         _spec(
