@@ -1,4 +1,4 @@
-"""Speed and memory targets of SPEC section 11, each a ratio against a baseline
+"""Speed and memory targets of the product, each a ratio against a baseline
 measured in the same run on the same data (generated with a fixed seed).
 
     python benchmarks/run.py            # every target
@@ -11,10 +11,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
-import json
 import os
 import random
-import resource
 import sqlite3
 import statistics
 import subprocess

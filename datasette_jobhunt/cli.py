@@ -118,7 +118,7 @@ def init(db_path):
         click.echo(f"{db_path}: schema is up to date")
 
 
-# --- ingest and demo (issue 2) ---
+# --- ingest and demo ---
 
 # Enough to see what kind of mistake it is; the rest is a count.
 MAX_PRINTED_ERRORS = 50
@@ -204,7 +204,7 @@ def demo(db_path, force, metadata_path):
     click.echo(f"Serve it with:\n  {serve}\nthen open http://127.0.0.1:8001/-/jobhunt")
 
 
-# --- compare (issue 3) ---
+# --- compare ---
 
 
 def _weight_pairs(values) -> list[tuple[str, str]]:
@@ -325,7 +325,7 @@ def compare_command(db_path, weights, profile, horizon, include_all, limit, as_j
             click.echo(sentence)
 
 
-# --- deadlines (issue 4) ---
+# --- deadlines ---
 
 
 @cli.command(name="deadlines")
@@ -394,7 +394,7 @@ def deadlines_command(db_path, within_text, as_json, ics_path, base_url, fail_on
         raise click.exceptions.Exit(3)
 
 
-# --- share (issue 6) ---
+# --- share ---
 
 # The --password value that means "ask for it without echoing".
 _PROMPT = "\0prompt"

@@ -165,7 +165,7 @@ class Comparison:
 
 
 async def build(datasette: "Datasette", db: "Database", params: CompareParams) -> dict:
-    """The compare.json document of SPEC section 5. Raises ScoringError on bad input."""
+    """The compare.json document. Raises ScoringError on bad input."""
     return (await compute(datasette, db, params)).doc
 
 

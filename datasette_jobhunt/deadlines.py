@@ -1,4 +1,4 @@
-"""The decision-deadline tracker (SPEC section 6): rules, items, JSON and calendar.
+"""The decision-deadline tracker: rules, items, JSON and calendar.
 
 One function, :func:`collect`, finds the items for the page, deadlines.json,
 deadlines.ics and ``jobhunt deadlines``. The kinds themselves are
@@ -12,7 +12,7 @@ Time rules:
   (plugin config ``timezone``, else the machine's); one with an offset is that
   instant. A wall-clock time that occurs twice when the clocks go back is read
   as the first of the two (``fold=0``).
-- "+24 h" means 24 elapsed hours, as SPEC section 6 says literally: across a
+- "+24 h" means 24 elapsed hours, as the rule says literally: across a
   daylight-saving change the wall clock moves by 23 or 25 hours. Python adds
   timedeltas to zone-aware datetimes in wall-clock terms, so :func:`after`
   goes through UTC.

@@ -1,4 +1,4 @@
-"""The built-in factors of SPEC section 5, delivered through ``jobhunt_factors``
+"""The built-in factors of the comparison, delivered through ``jobhunt_factors``
 like any other plugin's."""
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Iterable
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""The negotiation canned queries of SPEC section 7, kept as data.
+"""The negotiation canned queries, kept as data.
 
 Each query is a plain dict; :func:`definitions` turns them into one
 database's canned queries, which serve Datasette 0.65's ``canned_queries``

@@ -13,19 +13,19 @@ from sqlite_utils import Migrations
 from . import deadline_rules, sql
 from .vocabulary import (  # noqa: F401  (schema.X is how the rest of the package reads them)
     APPLICATION_STATUSES,
+    CLOSED_APPLICATION_STATUSES,
+    COMPARED_OFFER_STATUSES,
     CONTACT_KINDS,
-    INTERVIEW_STAGES,
+    ENUMS,
     INTERVIEW_FORMATS,
     INTERVIEW_OUTCOMES,
-    OFFER_SOURCES,
-    OFFER_STATUSES,
-    CLOSED_APPLICATION_STATUSES,
-    OPEN_OFFER_STATUSES,
-    COMPARED_OFFER_STATUSES,
-    REMOTE_KINDS,
+    INTERVIEW_STAGES,
     NOTE_KINDS,
     NOTE_TOPICS,
-    ENUMS,
+    OFFER_SOURCES,
+    OFFER_STATUSES,
+    OPEN_OFFER_STATUSES,
+    REMOTE_KINDS,
 )
 
 migrations = Migrations("datasette-jobhunt")
@@ -253,9 +253,6 @@ ORDER BY n.at, n.id
 
 
 def _pipeline_sql() -> str:
-    order = " ".join(
-        f"WHEN '{status}' THEN {i}" for i, status in enumerate(APPLICATION_STATUSES, 1)
-    )
     rows = " UNION ALL ".join(
         f"SELECT '{status}' AS status, {i} AS position"
         for i, status in enumerate(APPLICATION_STATUSES, 1)

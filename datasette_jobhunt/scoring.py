@@ -1,4 +1,4 @@
-"""The weighted offer comparison of SPEC section 5: pure, synchronous, no I/O.
+"""The weighted offer comparison: pure, synchronous, no I/O.
 
 Everything that touches a database or Datasette lives in compare.py; this module
 takes plain values and returns plain values so each formula can be checked by hand.
@@ -169,7 +169,7 @@ def compute_money(
     horizon: float,
     default_discount_pct: float = 0.0,
 ) -> Money:
-    """SPEC section 5's money figures for one offer row (columns of the offers table)."""
+    """The money figures for one offer row (columns of the offers table)."""
     base = _num(row.get("base_salary"))
     if per_base is None or base is None:
         return Money()
@@ -329,7 +329,7 @@ def rank(
     weights: Mapping[str, float],
     limit: int | None = None,
 ) -> Ranking:
-    """Score and rank the offers (SPEC section 5); details for the top ``limit`` only.
+    """Score and rank the offers; details for the top ``limit`` only.
 
     The ranking, close_call and flips always cover every offer; the per-factor
     detail is built only for the offers returned.

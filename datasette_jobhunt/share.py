@@ -1,4 +1,4 @@
-"""The redacted, read-only copy of a job-hunt database given to a mentor (SPEC section 9).
+"""The redacted, read-only copy of a job-hunt database given to a mentor.
 
 A mentor served with ``datasette serve -i`` can download the whole file and run
 any SQL, so whatever is left out has to be physically absent from the file: the

@@ -34,7 +34,14 @@ fi
 
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
-# --- both Datasette lines (issue 7) ---
+# The linter first: its configuration is in pyproject.toml.
+echo "scripts/test.sh: ruff check" >&2
+if ! .venv/bin/ruff check .; then
+    echo "scripts/test.sh: FAILED: ruff check found problems ('.venv/bin/ruff check --fix .' mends most)" >&2
+    exit 1
+fi
+
+# --- both Datasette lines ---
 # The primary run uses what `pip install datasette` gives (0.65.5); the same
 # suite then runs again on Datasette 1.0a41 in .venv-1.0.
 run_suite() {  # run_suite VENV LABEL [pytest arguments]

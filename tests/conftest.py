@@ -1,8 +1,6 @@
 """Fixtures shared by the test modules; the helpers they build on are in builders.py."""
 import pytest
 import sqlite_utils
-from datasette.plugins import pm
-
 from builders import (
     PLUGINS_DIR,
     SAMPLE_NOW,
@@ -11,6 +9,8 @@ from builders import (
     build_sample,
     build_unrelated,
 )
+from datasette.plugins import pm
+
 from datasette_jobhunt import clock, schema
 
 CHROMIUM = "/usr/bin/chromium"

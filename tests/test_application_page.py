@@ -2,8 +2,8 @@
 
 import pytest
 import sqlite_utils
-
 from builders import actor_cookies, make_datasette, plugin_metadata
+
 from datasette_jobhunt.application import change_text
 
 pytestmark = pytest.mark.usefixtures("fixed_now")

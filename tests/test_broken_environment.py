@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-
 from builders import snapshot
+
 from datasette_jobhunt import schema
 
 NOW = "2026-03-10T09:00:00+00:00"
@@ -182,7 +182,7 @@ def test_read_only_file(tmp_path, unwritable, journal_mode):
     results = {command: finished(process) for command, process in running.items()}
     # Writing is refused with one line; a command that only reads may succeed.
     assert_one_line(*results["ingest"], db, "read-only")
-    for command, (code, output) in results.items():
+    for code, output in results.values():
         if code != 0:
             assert_one_line(code, output, db, "read-only")
     if journal_mode == "wal":

@@ -1,8 +1,7 @@
 """The comparison page in Chromium: live re-ranking with JavaScript, the GET form without."""
 import pytest
-from playwright.sync_api import expect
-
 from builders import EVIL, offer_spec, screenshot, write_offers
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,5 @@
 """The deadlines page in Chromium, at a phone's width and a desktop's, with JavaScript off."""
 import pytest
-
 from builders import (
     DEADLINES_NOW,
     DEADLINES_ZONE,

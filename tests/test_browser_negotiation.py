@@ -1,8 +1,7 @@
 """Day-to-day entries through Datasette's own forms, in Chromium."""
 import pytest
-from playwright.sync_api import expect
-
 from builders import screenshot, table_rows
+from playwright.sync_api import expect
 
 
 @pytest.fixture

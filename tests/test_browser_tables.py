@@ -1,8 +1,7 @@
 """The demo's tables as a person sees them in Chromium, served with metadata.yml."""
 import pytest
-from playwright.sync_api import expect
-
 from builders import DEMO_NOW, ROOT, build_demo, screenshot
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.now(DEMO_NOW)
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from builders import jobhunt
 from datasette.app import Datasette
 from icalendar import Calendar
 
-from builders import jobhunt
 from datasette_jobhunt import schema
 
 NOW = "2026-06-15T12:00:00"  # naive: in the configured zone

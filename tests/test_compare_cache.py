@@ -3,10 +3,10 @@ connection, shows in the next compare.json; and the pruned flip trials equal
 the brute-force definition on larger sets."""
 import pytest
 import sqlite_utils
+from builders import FACTORS, brute_force_flips, form_post_parts, make_datasette, scored_offers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builders import FACTORS, brute_force_flips, form_post_parts, make_datasette, scored_offers
 from datasette_jobhunt import compare, queries, scoring
 
 

@@ -40,7 +40,7 @@ def test_table(offers_db):
         assert column in header
     ranked = [line for line in lines[2:5]]
     companies = ["Acme", "Globex", EVIL]
-    order = sorted(companies, key=lambda c: next(i for i, l in enumerate(ranked) if c in l))
+    order = sorted(companies, key=lambda c: next(i for i, line in enumerate(ranked) if c in line))
     doc = json.loads(jobhunt("compare", offers_db, "--json").output)
     assert order == [o["company"] for o in doc["offers"]]
     assert "165,000" in result.output and "121,000" in result.output

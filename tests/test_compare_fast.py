@@ -4,10 +4,6 @@ import asyncio
 import json
 
 import pytest
-from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from builders import (
     FACTORS,
     brute_force_flips,
@@ -16,6 +12,10 @@ from builders import (
     scored_offers,
     write_offers,
 )
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from datasette_jobhunt import compare, scoring
 from datasette_jobhunt.cli import cli
 

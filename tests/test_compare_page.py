@@ -5,7 +5,6 @@ import re
 import pytest
 import pytest_asyncio
 import sqlite_utils
-
 from builders import (
     DATASETTE_1,
     EVIL,

@@ -8,7 +8,6 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 import pytest
 import sqlite_utils
-
 from builders import jobhunt, make_datasette, screenshot
 
 GLOBEX = "Globex & <Sons>"

@@ -4,9 +4,9 @@ import sys
 
 import pytest
 import yaml
+from builders import ROOT, make_datasette, write_metadata
 from click.testing import CliRunner
 
-from builders import ROOT, make_datasette, write_metadata
 from datasette_jobhunt import config
 from datasette_jobhunt.cli import cli
 

@@ -1,8 +1,8 @@
 """/-/jobhunt and the dashboard /-/jobhunt/{db}."""
 import pytest
 import sqlite_utils
-
 from builders import build_sample, make_datasette
+
 from datasette_jobhunt import schema
 
 pytestmark = pytest.mark.usefixtures("fixed_now")

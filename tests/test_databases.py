@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-
 from builders import DATASETTE_1, make_datasette
+
 from datasette_jobhunt import databases
 
 PACKAGE = Path(databases.__file__).parent

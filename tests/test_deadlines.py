@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from datasette import hookimpl
-
 from builders import (
     DEADLINES_NOW,
     DEADLINES_ZONE,
@@ -19,6 +17,8 @@ from builders import (
     plugin_metadata,
     recruiter,
 )
+from datasette import hookimpl
+
 from datasette_jobhunt import deadlines
 from datasette_jobhunt.config import Config
 

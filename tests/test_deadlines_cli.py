@@ -6,8 +6,6 @@ import json
 
 import pytest
 import sqlite_utils
-from icalendar import Calendar
-
 from builders import (
     DEADLINES_NOW,
     DEADLINES_ZONE,
@@ -20,6 +18,8 @@ from builders import (
     recruiter,
     write_metadata,
 )
+from icalendar import Calendar
+
 pytestmark = [pytest.mark.now(DEADLINES_NOW), pytest.mark.usefixtures("fixed_now")]
 
 

@@ -5,8 +5,6 @@ from datetime import datetime, timezone
 
 import pytest
 import sqlite_utils
-from icalendar import Calendar
-
 from builders import (
     DEADLINES_NOW,
     DEADLINES_ZONE,
@@ -18,6 +16,7 @@ from builders import (
     plugin_metadata,
     recruiter,
 )
+from icalendar import Calendar
 
 PAGE = "/-/jobhunt/jobs/deadlines"
 METADATA = plugin_metadata(timezone=DEADLINES_ZONE)

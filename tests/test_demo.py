@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 import yaml
+from builders import DEMO_NOW, ROOT, build_demo, build_unrelated, make_datasette
 from click.testing import CliRunner
 
-from builders import DEMO_NOW, ROOT, build_demo, build_unrelated, make_datasette
 from datasette_jobhunt import demo, schema
 from datasette_jobhunt.cli import cli
 

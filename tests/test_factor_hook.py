@@ -3,9 +3,9 @@ import httpx
 import pytest
 import pytest_asyncio
 import sqlite_utils
+from builders import PLUGINS_DIR, make_datasette
 from datasette import hookimpl
 
-from builders import PLUGINS_DIR, make_datasette
 from datasette_jobhunt.scoring import Factor
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 import yaml
+from builders import build_sample, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builders import build_sample, snapshot
 from datasette_jobhunt.ingest import TABLES, IngestError, ingest_files
 
 # FILE, then LINE for anything inside the file, then the column when one is to blame.

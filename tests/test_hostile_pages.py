@@ -5,8 +5,6 @@ from urllib.parse import quote
 import httpx
 import icalendar
 import pytest
-from playwright.sync_api import expect
-
 from builders import (
     HOSTILE_PAYLOADS,
     SAMPLE_NOW,
@@ -15,6 +13,8 @@ from builders import (
     screenshot,
     write_metadata,
 )
+from playwright.sync_api import expect
+
 from datasette_jobhunt import clock
 
 pytestmark = pytest.mark.browser

@@ -2,7 +2,6 @@
 from urllib.parse import quote
 
 import pytest
-
 from builders import DATASETTE_1, build_hostile, make_datasette, plugin_metadata
 
 DB = "jobs"

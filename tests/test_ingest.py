@@ -1,12 +1,12 @@
 import json
-from datetime import datetime
 import sqlite3
 import textwrap
+from datetime import datetime
 
 import pytest
 import sqlite_utils
-from click.testing import CliRunner
 from builders import snapshot, table_rows
+from click.testing import CliRunner
 
 from datasette_jobhunt.cli import cli
 from datasette_jobhunt.config import Config

@@ -3,7 +3,6 @@ import re
 
 import pytest
 import sqlite_utils
-
 from builders import DATASETTE_1, build_unrelated, make_datasette
 
 

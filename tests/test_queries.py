@@ -2,7 +2,6 @@
 import sqlite3
 
 import pytest
-
 from builders import (
     DATASETTE_1,
     actor_cookies,
@@ -14,6 +13,7 @@ from builders import (
     snapshot,
     table_rows,
 )
+
 from datasette_jobhunt import clock, queries
 
 pytestmark = pytest.mark.usefixtures("fixed_now")

@@ -4,9 +4,9 @@ from datetime import datetime
 
 import pytest
 import sqlite_utils
+from builders import make_datasette
 from click.testing import CliRunner
 
-from builders import make_datasette
 from datasette_jobhunt import clock, schema
 from datasette_jobhunt.cli import cli
 

@@ -1,7 +1,7 @@
 """The comparison math, checked against numbers worked out by hand."""
 import pytest
-
 from builders import FACTORS, scored_offer
+
 from datasette_jobhunt import scoring
 from datasette_jobhunt.scoring import Factor, ScoringError
 

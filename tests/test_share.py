@@ -15,6 +15,7 @@ import pytest
 import sqlite_utils
 import yaml
 from builders import jobhunt
+
 from datasette_jobhunt import schema, share
 
 COMPANIES = [

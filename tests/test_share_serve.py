@@ -7,9 +7,9 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlite_utils
+from builders import DATASETTE_1, form_post_parts, make_datasette, screenshot
 from click.testing import CliRunner
 
-from builders import DATASETTE_1, form_post_parts, make_datasette, screenshot
 from datasette_jobhunt import schema
 from datasette_jobhunt.cli import cli
 

@@ -5,9 +5,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlite_utils
+from builders import DEMO_NOW, build_demo, form_post_parts, make_datasette
 from datasette.utils import PrefixedUrlString
 
-from builders import DEMO_NOW, build_demo, form_post_parts, make_datasette
 from datasette_jobhunt import queries
 
 pytestmark = [pytest.mark.usefixtures("fixed_now"), pytest.mark.now(DEMO_NOW)]

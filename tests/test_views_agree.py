@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from builders import make_datasette, plugin_metadata
 from click.testing import CliRunner
 
-from builders import make_datasette, plugin_metadata
 from datasette_jobhunt import deadline_rules, deadlines, schema
 from datasette_jobhunt.cli import cli
 from datasette_jobhunt.config import Config
