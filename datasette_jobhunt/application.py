@@ -200,10 +200,8 @@ async def deadline_items(
 ) -> tuple[list[dict], str | None]:
     """Open deadlines (deadlines.py), optionally those of one application; with an error text
     instead of a failure, so a deadline problem never takes a page down."""
-    try:
-        from . import deadlines
-    except ImportError:
-        return [], "The deadline tracker is not available in this version."
+    from . import deadlines
+
     try:
         report = await deadlines.collect(datasette, db.name, config.from_datasette(datasette))
     except Exception as e:  # a bad stored date or a plugin rule must not break this page

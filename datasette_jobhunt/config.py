@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .clock import ClockError, local_zone
+from .scoring import DEFAULT_HORIZON, MAX_HORIZON, MAX_WEIGHT
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -24,7 +25,6 @@ KEYS = (
     "share",
 )
 SHARE_KEYS = ("drop_tables", "drop_columns")
-MAX_WEIGHT = 1000
 
 
 class ConfigError(ValueError):
@@ -35,7 +35,7 @@ class ConfigError(ValueError):
 class Config:
     currency: str = "USD"
     timezone: str | None = None
-    horizon_years: float = 4.0
+    horizon_years: float = DEFAULT_HORIZON
     equity_discount_pct: float = 0.0
     weights: dict[str, float] = field(default_factory=dict)
     writers: tuple[str, ...] | None = None
@@ -92,7 +92,7 @@ def validate(raw: Any, where: str = f"plugins: {PLUGIN}") -> Config:
         values["timezone"] = tz
     if "horizon_years" in raw:
         values["horizon_years"] = _number(
-            f"{where}: horizon_years", raw["horizon_years"], 0, 50, low_open=True
+            f"{where}: horizon_years", raw["horizon_years"], 0, MAX_HORIZON, low_open=True
         )
     if "equity_discount_pct" in raw:
         values["equity_discount_pct"] = _number(

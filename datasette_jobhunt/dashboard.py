@@ -170,11 +170,9 @@ async def latest_notes(datasette: "Datasette", db: "Database", limit: int = LATE
 
 async def top_offers(datasette: "Datasette", db: "Database", limit: int = TOP_OFFERS) -> dict:
     """The top of the comparison (compare.py), or the reason it is missing."""
-    try:
-        from .compare import CompareParams, build
-        from .scoring import ScoringError
-    except ImportError:
-        return {"offers": [], "error": "The offer comparison is not available in this version."}
+    from .compare import CompareParams, build
+    from .scoring import ScoringError
+
     try:
         doc = await build(datasette, db, CompareParams.from_pairs([]))
     except ScoringError as e:
