@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from datasette.utils.asgi import Forbidden
+
 from . import compat, config
 from .queries import SOURCE
 
@@ -26,6 +28,33 @@ def is_writer(datasette: "Datasette", actor) -> bool:
 def can_write(datasette: "Datasette", actor, database: str) -> bool:
     db = datasette.databases.get(database)
     return bool(db and db.is_mutable) and is_writer(datasette, actor)
+
+
+def cross_site(request) -> bool:
+    """A browser's own word that a POST comes from another site: its
+    Sec-Fetch-Site header, or an Origin whose host is not this one."""
+    headers = request.headers
+    fetch_site = headers.get("sec-fetch-site", "")
+    if fetch_site and fetch_site not in ("same-origin", "none"):
+        return True
+    origin = headers.get("origin", "")
+    if origin and origin != "null":
+        host = origin.split("://", 1)[-1]
+        return host.lower() != headers.get("host", "").lower()
+    return origin == "null"
+
+
+async def writable_post(request, datasette: "Datasette", database: str) -> dict:
+    """The form of a POST that writes, or Forbidden: a mutable database, an
+    actor among the `writers`, and a POST from this site (on 0.65 the form's
+    token must match its cookie; on both lines the browser's headers must not
+    say another site sent it)."""
+    if not can_write(datasette, request.actor, database):
+        raise Forbidden("This database is read-only here, or writing is limited to the writers of the plugin config")
+    post = await request.post_vars()
+    if cross_site(request) or not compat.form_token_is_valid(datasette, request, post):
+        raise Forbidden("Missing or stale form token: reload the page and send the form again")
+    return post
 
 
 def write_query_rules(datasette: "Datasette", actor, action: str):

@@ -6,7 +6,7 @@ import re
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 
-from . import compat, databases
+from . import databases, permissions
 from .permissions import can_view_database, can_write
 from .urls import JobhuntUrls, route_database
 
@@ -98,8 +98,6 @@ async def compare_page(request, datasette):
     db = await resolve_database(request, datasette)
     writable = can_write(datasette, request.actor, db.name)
     if request.method == "POST":
-        if not writable:
-            raise Forbidden("Saving a weight profile needs a writable database and write permission")
         return await _save_profile(request, datasette, db)
     urls = JobhuntUrls(datasette)
     pairs = _query_pairs(request)
@@ -134,9 +132,7 @@ async def compare_page(request, datasette):
 
 
 async def _save_profile(request, datasette, db):
-    post = await request.post_vars()
-    if not compat.form_token_is_valid(datasette, request, post):
-        raise Forbidden("Missing or stale form token: reload the page and save again")
+    post = await permissions.writable_post(request, datasette, db.name)
     name = " ".join((post.get("profile_name") or "").split())
     if not name or len(name) > 80:
         raise BadRequest("Give the profile a name of 1 to 80 characters")

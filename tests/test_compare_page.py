@@ -233,6 +233,31 @@ async def test_save_needs_csrf(ds, offers_db):
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "headers",
+    [{"sec-fetch-site": "cross-site"}, {"sec-fetch-site": "same-site"},
+     {"origin": "https://elsewhere.example"}, {"origin": "null"}],
+)
+async def test_save_refuses_what_the_browser_says_came_from_another_site(ds, offers_db, headers):
+    # Even with a matching token and cookie: on 0.65 too, where Datasette's own
+    # middleware only compares the two.
+    page = await ds.client.get("/-/jobhunt/jobs/compare")
+    assert page.status_code == 200 and 'class="compare-save"' in page.text
+    fields, cookies, same_origin = form_post_parts(page)
+    good = await save(ds, (fields, cookies, same_origin), {"profile_name": "ok", "w.pto": "1"})
+    assert good.status_code == 302
+    before = table_rows(offers_db, "weight_profiles")
+    response = await ds.client.post(
+        "/-/jobhunt/jobs/compare",
+        data={**fields, "profile_name": "x", "w.pto": "1"},
+        cookies=cookies,
+        headers=headers,
+    )
+    assert response.status_code == 403
+    assert table_rows(offers_db, "weight_profiles") == before
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize("actor,allowed", [("alice", True), ("bob", False), (None, False)])
 async def test_only_writers_may_save(offers_db, actor, allowed):
     ds = make_datasette(offers_db, metadata=plugin_metadata(writers=["alice"]))
