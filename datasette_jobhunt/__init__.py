@@ -157,6 +157,14 @@ def asgi_wrapper(datasette):
     return after_login(datasette)
 
 
+@hookimpl(specname="asgi_wrapper")
+def refuse_cross_site_posts(datasette):
+    """Datasette 0.65: a POST another site sent to our routes or writable queries gets 403."""
+    from .permissions import cross_site_guard
+
+    return cross_site_guard(datasette)
+
+
 # Keep this block last. Importing this package before datasette.plugins (the
 # jobhunt CLI, tests that import a submodule first) makes Datasette load its
 # entry points while this module is still half-executed, and pluggy registers

@@ -225,6 +225,9 @@ async def deadline_items(
                 "when": report.when(entry),
                 "words": entry.words,
                 "url": entry.url,
+                "table": item.table,
+                "row_id": item.row_id,
+                "action": item.action,
             }
         )
     return items, None

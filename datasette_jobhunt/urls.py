@@ -78,6 +78,20 @@ class JobhuntUrls:
         suffix = "/deadlines" + (f".{format}" if format else "")
         return with_query(self._page(database, suffix), params)
 
+    def deadline_done(self, database: str) -> str:
+        """Where a deadline's button posts to close the item."""
+        return self._page(database, "/deadlines/done")
+
+    def deadline_undo(self, database: str) -> str:
+        """Where the Undo button posts to open the item again."""
+        return self._page(database, "/deadlines/undo")
+
+    def edit(self, database: str, table: str, row_id: Any, params: Params = None) -> str:
+        """The form that edits one row of a job-hunt table."""
+        return with_query(
+            self._page(database, f"/{tilde_encode(table)}/{tilde_encode(str(row_id))}/edit"), params
+        )
+
     def application(self, database: str, application_id: Any) -> str:
         return self._page(database, f"/applications/{tilde_encode(str(application_id))}")
 

@@ -6,7 +6,7 @@ import re
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 
-from . import databases, permissions
+from . import databases, deadline_actions, permissions
 from .permissions import can_view_database, can_write
 from .urls import JobhuntUrls, route_database
 
@@ -26,11 +26,21 @@ async def resolve_database(request, datasette):
 
 
 async def render(request, datasette, template: str, context: dict, status: int = 200) -> Response:
-    """A job-hunt page; every template can build links with ``jobhunt_urls``."""
+    """A job-hunt page; every template can build links with ``jobhunt_urls``,
+    and finds the Undo of a deadline just closed in ``jobhunt_undo``."""
     html = await datasette.render_template(
-        template, {"jobhunt_urls": JobhuntUrls(datasette), **context}, request=request
+        template,
+        {
+            "jobhunt_urls": JobhuntUrls(datasette),
+            "jobhunt_here": request.full_path,
+            "jobhunt_undo": deadline_actions.pending_undo(datasette, request),
+            **context,
+        },
+        request=request,
     )
-    return Response.html(html, status=status)
+    response = Response.html(html, status=status)
+    deadline_actions.clear_undo(request, response)
+    return response
 
 
 # --- index and dashboard ---
@@ -210,6 +220,7 @@ async def deadlines_view(request, datasette):
             "ics_url": ics_url,
             "ics_absolute_url": datasette.absolute_url(request, ics_url),
             "unreadable": report.unreadable,
+            "may_write": can_write(datasette, request.actor, db.name),
         },
     )
 
@@ -272,13 +283,15 @@ ROUTES: list = [
     (r"^/-/jobhunt/(?P<database>[^/]+)/compare\.json$", compare_json),
     (r"^/-/jobhunt/(?P<database>[^/]+)/compare$", compare_page),
     (r"^/-/jobhunt/(?P<database>[^/]+)/deadlines(?P<format>\.json|\.ics)?$", deadlines_view),
+    (r"^/-/jobhunt/(?P<database>[^/]+)/deadlines/done$", deadline_actions.done_view),
+    (r"^/-/jobhunt/(?P<database>[^/]+)/deadlines/undo$", deadline_actions.undo_view),
 ]
 
 
 # --- methods ---
 
 # Pages that only show something: any other method gets 405, not the page.
-_TAKES_POST = (compare_page,)
+_TAKES_POST = (compare_page, deadline_actions.done_view, deadline_actions.undo_view)
 
 
 def _get_only(handler):
