@@ -85,6 +85,18 @@ class JobhuntUrls:
         """The route that finds the application of the newest row of ``table``."""
         return with_query(self._page(database, "/applications/latest"), {"from": table})
 
+    # --- the forms that add, edit and delete rows ---
+
+    def new(self, database: str, table: str, **prefill: Any) -> str:
+        """The form for a new row of ``table``, its fields prefilled (company, role, next...)."""
+        return with_query(self._page(database, f"/{table}/new"), prefill)
+
+    def edit(self, database: str, table: str, row_id: Any, **params: Any) -> str:
+        return with_query(self._page(database, f"/{table}/{tilde_encode(str(row_id))}/edit"), params)
+
+    def delete(self, database: str, table: str, row_id: Any, **params: Any) -> str:
+        return with_query(self._page(database, f"/{table}/{tilde_encode(str(row_id))}/delete"), params)
+
     # --- Datasette's own pages ---
 
     def database(self, database: str) -> str:
