@@ -56,7 +56,7 @@ async def undo_view(request, datasette):
 
 
 async def _act(request, datasette: "Datasette", undo: bool) -> Response:
-    from .views import resolve_database
+    from .pages import resolve_database
 
     if request.method != "POST":
         return await http_methods.error_response(
@@ -71,7 +71,7 @@ async def _act(request, datasette: "Datasette", undo: bool) -> Response:
     urls = JobhuntUrls(datasette)
     back = _back(post, request) or urls.deadlines(db.name)
     if kind.action.edit:
-        return Response.redirect(urls.edit(db.name, kind.table, row_id, {"next": back}), status=303)
+        return Response.redirect(urls.edit(db.name, kind.table, row_id, next=back), status=303)
     outcome = _outcome(kind, post, undo)
     next_date = _next_date(kind, post)
     at = (post.get("at") or "").strip() or None

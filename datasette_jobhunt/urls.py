@@ -86,18 +86,24 @@ class JobhuntUrls:
         """Where the Undo button posts to open the item again."""
         return self._page(database, "/deadlines/undo")
 
-    def edit(self, database: str, table: str, row_id: Any, params: Params = None) -> str:
-        """The form that edits one row of a job-hunt table."""
-        return with_query(
-            self._page(database, f"/{tilde_encode(table)}/{tilde_encode(str(row_id))}/edit"), params
-        )
-
     def application(self, database: str, application_id: Any) -> str:
         return self._page(database, f"/applications/{tilde_encode(str(application_id))}")
 
     def latest_written(self, database: str, table: str) -> str:
         """The route that finds the application of the newest row of ``table``."""
         return with_query(self._page(database, "/applications/latest"), {"from": table})
+
+    # --- the forms that add, edit and delete rows ---
+
+    def new(self, database: str, table: str, **prefill: Any) -> str:
+        """The form for a new row of ``table``, its fields prefilled (company, role, next...)."""
+        return with_query(self._page(database, f"/{table}/new"), prefill)
+
+    def edit(self, database: str, table: str, row_id: Any, **params: Any) -> str:
+        return with_query(self._page(database, f"/{table}/{tilde_encode(str(row_id))}/edit"), params)
+
+    def delete(self, database: str, table: str, row_id: Any, **params: Any) -> str:
+        return with_query(self._page(database, f"/{table}/{tilde_encode(str(row_id))}/delete"), params)
 
     # --- Datasette's own pages ---
 

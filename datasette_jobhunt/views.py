@@ -3,45 +3,12 @@ from __future__ import annotations
 
 import re
 
-from datasette.utils import tilde_decode
 from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 
-from . import databases, deadline_actions, permissions
+from . import databases, deadline_actions, form_views, permissions
+from .pages import render, resolve_database
 from .permissions import can_view_database, can_write
-from .urls import JobhuntUrls, route_database
-
-
-async def resolve_database(request, datasette):
-    """The job-hunt database named in the URL, or NotFound/Forbidden."""
-    db = route_database(datasette, request.url_vars["database"])
-    if db is None:
-        raise NotFound(f"Database not found: {tilde_decode(request.url_vars['database'])}")
-    if not await can_view_database(datasette, request.actor, db.name):
-        raise Forbidden("You do not have permission to view this database")
-    if not await databases.is_jobhunt_database(datasette, db.name):
-        raise NotFound(
-            f"{db.name} is not a job-hunt database (it has no applications and offers tables)"
-        )
-    return db
-
-
-async def render(request, datasette, template: str, context: dict, status: int = 200) -> Response:
-    """A job-hunt page; every template can build links with ``jobhunt_urls``,
-    and finds the Undo of a deadline just closed in ``jobhunt_undo``."""
-    html = await datasette.render_template(
-        template,
-        {
-            "jobhunt_urls": JobhuntUrls(datasette),
-            "jobhunt_here": request.full_path,
-            "jobhunt_undo": deadline_actions.pending_undo(datasette, request),
-            **context,
-        },
-        request=request,
-    )
-    response = Response.html(html, status=status)
-    deadline_actions.clear_undo(request, response)
-    return response
-
+from .urls import JobhuntUrls
 
 # --- index and dashboard ---
 
@@ -259,6 +226,7 @@ async def application_view(request, datasette):
     if data is None:
         raise NotFound(f"No application with id {raw} in {db.name}")
     app = data["application"]
+    urls = JobhuntUrls(datasette)
     return await render(
         request,
         datasette,
@@ -267,7 +235,8 @@ async def application_view(request, datasette):
             "jobhunt_db": db.name,
             **data,
             "may_write": can_write(datasette, request.actor, db.name),
-            "write_links": dashboard.write_links(datasette, db.name, app["company"], app["role"]),
+            "page_url": urls.application(db.name, app["id"]),
+            "actions": application.actions(urls, db.name, app, data["offers"]),
             "read_links": dashboard.read_links(datasette, db.name, app["company"], app["role"]),
             "number_text": application.number_text,
         },
@@ -276,6 +245,8 @@ async def application_view(request, datasette):
 
 ROUTES: list = [
     # (regex, handler) pairs. {database} is a tilde-encoded route: see urls.route_database.
+    # The forms come first: applications/new is a form, not an application id.
+    *form_views.ROUTES,
     (r"^/-/jobhunt/?$", index_view),
     (r"^/-/jobhunt/(?P<database>[^/]+)/?$", dashboard_view),
     (r"^/-/jobhunt/(?P<database>[^/]+)/applications/latest$", latest_written_view),
@@ -291,7 +262,12 @@ ROUTES: list = [
 # --- methods ---
 
 # Pages that only show something: any other method gets 405, not the page.
-_TAKES_POST = (compare_page, deadline_actions.done_view, deadline_actions.undo_view)
+_TAKES_POST = (
+    compare_page,
+    *(handler for _, handler in form_views.ROUTES),
+    deadline_actions.done_view,
+    deadline_actions.undo_view,
+)
 
 
 def _get_only(handler):
