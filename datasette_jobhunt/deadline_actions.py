@@ -99,7 +99,7 @@ async def _act(request, datasette: "Datasette", undo: bool) -> Response:
     try:
         result = await db.execute_write_fn(write, block=True)
     except Refused as e:
-        raise BadRequest(_refusal(e))
+        raise BadRequest(_refusal(kind, e))
     if result is None:
         raise BadRequest(f"There is no row {row_id} in {kind.table} of {db.name}: reload the page")
     found, after = result
@@ -215,8 +215,11 @@ def _done(kind: "deadline_rules.Kind", outcome: str | None, stored: Any) -> str:
     return kind.action.done
 
 
-def _refusal(error) -> str:
-    messages = [m if not f else f"{f}: {m}" for f, m in error.errors.items()]
+def _refusal(kind: "deadline_rules.Kind", error) -> str:
+    """The write layer's refusal, named by the field this form sent (it names
+    the column it writes)."""
+    sent = "next" if kind.action.move else "outcome" if kind.action.outcomes else "at"
+    messages = [m if not f else f"{sent}: {m}" for f, m in error.errors.items()]
     return "; ".join(messages) or "The deadline could not be closed"
 
 
