@@ -175,7 +175,8 @@ def save_in_statement(conn: sqlite3.Connection, table: str, fields: Mapping[str,
         before = _stored(conn, spec, row_id)
         for column in spec.natural_key:
             if column not in cells:
-                cells[column] = _as_text(before[column], column, spec, tz)
+                # As stored: a time keeps its offset, so the key stays the same.
+                cells[column] = "" if before[column] is None else str(before[column])
     elif spec.name in NUMBERED and _blank(cells.get(NUMBERED[spec.name])):
         cells[NUMBERED[spec.name]] = _next_number(conn, spec.name, cells)
     checker = RowChecker(errors)
