@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 
-from . import config, forms, permissions
+from . import config, forms, permissions, records
 from .ingest.tables import TABLES
 from .pages import render, resolve_database
 from .urls import JobhuntUrls
@@ -84,7 +84,7 @@ async def form_view(request, datasette):
     next_url = safe_next(request.args.get("next"))
     given = {name: request.args.get(name) for name in ("company", "role")}
     values = await db.execute_fn(
-        lambda conn: _prefill(conn, table, row_id=row_id, config=cfg, **given)
+        lambda conn: records.prefill(conn, table, row_id=row_id, config=cfg, **given)
     )
     if row_id is None:
         # Query parameters prefill any field: ?stage=final, ?status=interviewing.
@@ -104,8 +104,6 @@ async def _save(request, datasette, db, table, row_id, post, next_url, urls, cfg
             request, datasette, db, table, row_id, fields, errors, next_url, urls, cfg, status=400
         )
     confirm = post.get("confirm") == "1"
-    from . import records
-
     try:
         written = await db.execute_write_fn(
             lambda conn: records.save(conn, table, fields, row_id=row_id, config=cfg, confirm=confirm),
@@ -199,8 +197,6 @@ async def delete_view(request, datasette):
     if request.method == "POST":
         post = await permissions.writable_post(request, datasette, db.name)
         next_url = safe_next(post.get("next"))
-        from . import records
-
         written = await db.execute_write_fn(
             lambda conn: records.delete(conn, table, row_id), block=True
         )
@@ -215,8 +211,8 @@ async def delete_view(request, datasette):
 
     def read(conn):
         return (
-            _prefill(conn, table, row_id=row_id, config=cfg),
-            _dependents(conn, table, row_id),
+            records.prefill(conn, table, row_id=row_id, config=cfg),
+            records.dependents(conn, table, row_id),
         )
 
     values, dependents = await db.execute_fn(read)
@@ -243,21 +239,6 @@ async def delete_view(request, datasette):
             "next_url": next_url,
         },
     )
-
-
-def _prefill(conn, table, *, row_id=None, company=None, role=None, config=None) -> dict:
-    """Stand-in for records.prefill until the write layer lands: the row's values."""
-    if row_id is None:
-        return {"company": company or "", "role": role or ""}
-    cursor = conn.execute(f"select * from [{table}] where id = ?", [row_id])
-    names = [d[0] for d in cursor.description]
-    row = dict(zip(names, cursor.fetchone()))
-    return {k: "" if v is None else str(v) for k, v in row.items()}
-
-
-def _dependents(conn, table, row_id) -> dict:
-    """Stand-in for records.dependents until the write layer lands."""
-    return {}
 
 
 _BASE = r"^/-/jobhunt/(?P<database>[^/]+)/(?P<table>[a-z_]+)"

@@ -110,12 +110,17 @@ async def test_every_page_and_link_works(demo_files, name, base):
     visited = set()
     _, links = await check_every_link(ds, home, base, visited)
     assert f"{home}/compare" in links and f"{home}/deadlines" in links
-    applications = [link for link in links if link.startswith(f"{home}/applications/")]
+    applications = [
+        link for link in links
+        if link.startswith(f"{home}/applications/") and link.rsplit("/", 1)[-1].isdigit()
+    ]
     assert applications, "the dashboard links to no application page"
     for page in (f"{home}/compare", f"{home}/deadlines", applications[0]):
         await check_every_link(ds, page, base, visited)
-    # The canned queries, the compare JSON and the feeds were among the links.
-    assert any(link.startswith(f"{base}{NAMES[name]}/add_negotiation_note") for link in visited)
+    # The forms, the canned queries, the compare JSON and the feeds were among the links.
+    assert f"{home}/applications/new" in visited
+    assert any(link.startswith(f"{home}/interviews/new?") for link in visited)
+    assert any(link.startswith(f"{base}{NAMES[name]}/negotiation_log") for link in visited)
     assert f"{home}/compare.json" in visited
     assert f"{home}/deadlines.ics" in visited and f"{home}/deadlines.json" in visited
 
