@@ -33,12 +33,13 @@ def store_queries_on_1_0(datasette):
 
 
 @hookimpl
-def prepare_connection(conn):
-    """Job-hunt databases only: the clock override and readable refusals of writes."""
-    from .queries import install_guards
+def prepare_connection(conn, datasette):
+    """Job-hunt databases only: the clock override, and the writable canned
+    queries' way into the write layer."""
+    from . import form_writes
 
     clock.install(conn)
-    install_guards(conn)
+    form_writes.install(conn, datasette)
 
 
 @hookimpl

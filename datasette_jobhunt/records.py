@@ -79,11 +79,21 @@ DEADLINE_COLUMNS = {
 
 class Refused(Exception):
     """Why a write was refused: one message per field (``""`` for the whole form),
-    and the row a duplicate natural key collides with."""
+    and the row a duplicate natural key collides with.
 
-    def __init__(self, errors: Mapping[str, str], existing: tuple[str, int] | None = None):
+    ``kinds`` says what each field's problem is, in one word, for callers that
+    can only show fixed messages: ``value`` (unreadable), ``missing``,
+    ``unknown`` (not a column), ``parent`` (no such offer or application),
+    ``row`` (no such row), ``duplicate``, ``future``, ``before_interview``,
+    ``deadline_passed``, ``database``.
+    """
+
+    def __init__(self, errors: Mapping[str, str], existing: tuple[str, int] | None = None,
+                 kinds: Mapping[str, str] | None = None):
         self.errors = dict(errors)
         self.existing = existing
+        self.kinds = {f: (kinds or {}).get(f, "duplicate" if existing else "value")
+                      for f in self.errors}
         super().__init__(
             "; ".join(f"{field}: {message}" if field else message
                       for field, message in self.errors.items())
@@ -102,9 +112,27 @@ class _FieldErrors:
 
     def __init__(self) -> None:
         self.by_field: dict[str, str] = {}
+        self.kinds: dict[str, str] = {}
+        # What a problem is when its message does not say: while parents are
+        # looked up, a missing offer or application.
+        self.default_kind = "value"
 
-    def at(self, unit: Any, line: int | None, column: str | None, message: str) -> None:
-        self.by_field.setdefault(column or "", message)
+    def at(self, unit: Any, line: int | None, column: str | None, message: str,
+           kind: str | None = None) -> None:
+        field = column or ""
+        if field in self.by_field:
+            return
+        self.by_field[field] = message
+        if kind is None:
+            if message.startswith("missing"):
+                kind = "missing"
+            elif message.startswith("unknown column"):
+                kind = "unknown"
+            elif message.startswith("the database refused"):
+                kind = "database"
+            else:
+                kind = self.default_kind
+        self.kinds[field] = kind
 
     def add(self, file_index: int, file: str, line: int | None, column: str | None,
             message: str) -> None:
@@ -175,7 +203,8 @@ def save_in_statement(conn: sqlite3.Connection, table: str, fields: Mapping[str,
         before = _stored(conn, spec, row_id)
         for column in spec.natural_key:
             if column not in cells:
-                cells[column] = _as_text(before[column], column, spec, tz)
+                # As stored: a time keeps its offset, so the key stays the same.
+                cells[column] = "" if before[column] is None else str(before[column])
     elif spec.name in NUMBERED and _blank(cells.get(NUMBERED[spec.name])):
         cells[NUMBERED[spec.name]] = _next_number(conn, spec.name, cells)
     checker = RowChecker(errors)
@@ -187,21 +216,24 @@ def save_in_statement(conn: sqlite3.Connection, table: str, fields: Mapping[str,
             if name in spec.columns and name not in spec.natural_key and _blank(value):
                 if name in required:
                     errors.at(unit, 1, name, f"needs a value; a {SINGULAR[spec.name]} "
-                                             f"always has a {name.replace('_', ' ')}")
+                                             f"always has a {name.replace('_', ' ')}", "missing")
                 else:
                     pending.values[name] = None
     if pending is None or errors:
-        raise Refused(errors.by_field)
+        raise Refused(errors.by_field, kinds=errors.kinds)
     merged = dict(before or {})
     merged.update(pending.values)
     _guardrails(spec, pending.values, before, merged, tz, confirm, errors, unit)
     if errors:
-        raise Refused(errors.by_field)
+        raise Refused(errors.by_field, kinds=errors.kinds)
     parents = Parents(conn, errors, IngestReport())
     writer = BatchWriter(conn, config, errors, IngestReport(), checker, parents)
+    errors.default_kind = "parent"
     rows, new_parents = parents.resolve(spec, unit, [pending])
+    errors.default_kind = "value"
     if errors or not rows:
-        raise Refused(errors.by_field or {"": "the row's parent was not found"})
+        raise Refused(errors.by_field or {"": "the row's parent was not found"},
+                      kinds=errors.kinds)
     parent_id = rows[0][1]
     parent_column = spec.parent_column
     key_columns = ((parent_column,) if parent_column else ()) + spec.keys
@@ -221,10 +253,10 @@ def save_in_statement(conn: sqlite3.Connection, table: str, fields: Mapping[str,
             conn.execute(f"UPDATE [{spec.name}] SET {assignments} WHERE id = ?",
                          [*moved.values(), row_id])
         except sqlite3.IntegrityError as e:
-            raise Refused({"": f"the database refused the change: {e}"})
+            raise Refused({"": f"the database refused the change: {e}"}, kinds={"": "database"})
     writer.flush(spec, unit, [pending])
     if errors:
-        raise Refused(errors.by_field)
+        raise Refused(errors.by_field, kinds=errors.kinds)
     if row_id is None:
         stored = writer.existing(spec, key_columns, rows)
         row_id = next(iter(stored.values()))["id"]
@@ -271,14 +303,15 @@ def _guardrails(spec: TableSpec, given: dict[str, Any], before: dict[str, Any] |
         if when is not None and when > now + SLACK:
             errors.at(unit, 1, column,
                       f"{given[column]} is in the future; give the time it happened "
-                      "(leave it empty if it has not happened yet)")
+                      "(leave it empty if it has not happened yet)", "future")
     if spec.name == "interviews" and ("thank_you_sent_at" in given or "scheduled_at" in given):
         sent = moment(merged.get("thank_you_sent_at"), tz)
         started = moment(merged.get("scheduled_at"), tz)
         if sent is not None and started is not None and sent < started:
             errors.at(unit, 1, "thank_you_sent_at",
                       f"the thank-you note is dated before the interview started "
-                      f"({merged['scheduled_at']}); give the time it was sent")
+                      f"({merged['scheduled_at']}); give the time it was sent",
+                      "before_interview")
     if spec.name == "offers" and not confirm:
         deadline = given.get("decision_deadline")
         changed = before is None or deadline != before.get("decision_deadline")
@@ -289,7 +322,7 @@ def _guardrails(spec: TableSpec, given: dict[str, Any], before: dict[str, Any] |
             if due is not None and due < now:
                 errors.at(unit, 1, "decision_deadline",
                           f"{deadline} has already passed; check the date, "
-                          "or confirm to save it anyway")
+                          "or confirm to save it anyway", "deadline_passed")
 
 
 def _stored(conn: sqlite3.Connection, spec: TableSpec, row_id: Any) -> dict[str, Any]:
@@ -297,7 +330,7 @@ def _stored(conn: sqlite3.Connection, spec: TableSpec, row_id: Any) -> dict[str,
     try:
         row_id = int(row_id)
     except (TypeError, ValueError):
-        raise Refused({"": f"no {SINGULAR[spec.name]} with id {row_id!r}"})
+        raise Refused({"": f"no {SINGULAR[spec.name]} with id {row_id!r}"}, kinds={"": "row"})
     parent = {
         None: ("", ""),
         "company": ("c.name AS company", "JOIN companies c ON c.id = t.company_id"),
@@ -318,7 +351,7 @@ def _stored(conn: sqlite3.Connection, spec: TableSpec, row_id: Any) -> dict[str,
     record = cursor.fetchone()
     if record is None:
         raise Refused({"": f"no {SINGULAR[spec.name]} with id {row_id}; "
-                           "it may have been deleted already"})
+                           "it may have been deleted already"}, kinds={"": "row"})
     return dict(zip([d[0] for d in cursor.description], record))
 
 
@@ -455,7 +488,7 @@ def reopen_deadline(conn: sqlite3.Connection, kind: str, table: str, row_id: int
 # A new offer revision starts from the previous one, except for what is
 # about this revision alone.
 _NOT_CARRIED = {"revision", "received_on", "status", "decided_at", "decision_reason",
-                "is_final", "source", "notes"}
+                "is_final", "notes"}
 _DATETIME_PARSERS = {datetime_text}
 
 
@@ -525,6 +558,9 @@ def prefill(conn: sqlite3.Connection, table: str, *, row_id: int | None = None,
                 if column in previous and column not in _NOT_CARRIED:
                     values[column] = _as_text(previous[column], column, spec, tz)
             values["revision"] = str(previous["revision"] + 1)
+            # A revision of an offer under negotiation is still under negotiation.
+            if previous["status"] == "negotiating":
+                values["status"] = "negotiating"
     elif table == "negotiation_notes":
         values["revision"] = str(
             _scalar(conn, "SELECT max(revision) FROM offers WHERE application_id = ?",
