@@ -261,7 +261,11 @@ def save_in_statement(conn: sqlite3.Connection, table: str, fields: Mapping[str,
         stored = writer.existing(spec, key_columns, rows)
         row_id = next(iter(stored.values()))["id"]
     application_id = _application_id(conn, spec.name, row_id)
-    if application_id is not None and spec.name in status_rules.TABLES:
+    # A new interview or offer, or one whose stage, outcome, status or
+    # application changed, moves its application; an edit of its notes does not.
+    moves = before is None or clash is None or not pending.values.keys().isdisjoint(
+        status_rules.MOVING_COLUMNS)
+    if application_id is not None and spec.name in status_rules.TABLES and moves:
         status_rules.apply(conn, [application_id], config=config)
     return Written(spec.name, row_id, application_id)
 

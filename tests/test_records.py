@@ -412,7 +412,8 @@ def test_prefill_for_a_new_row(conn):
                           "status": "negotiating", "pto_days": "25", "notes": "first"})
     values = records.prefill(conn, "offers", company="Acme", role="Engineer", config=CONFIG)
     assert (values["revision"], values["base_salary"], values["pto_days"], values["status"],
-            values["notes"], values["received_on"]) == ("2", "150000", "25", "", "", "2026-11-15")
+            values["notes"], values["received_on"]) == (
+        "2", "150000", "25", "negotiating", "", "2026-11-15")
     values = records.prefill(conn, "negotiation_notes", company="Acme", role="Engineer",
                              config=CONFIG)
     assert values["revision"] == "1" and values["at"] == "2026-11-15 09:00"

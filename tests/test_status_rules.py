@@ -150,8 +150,10 @@ def test_an_explicit_status_wins_in_a_form(conn):
     form(conn, "offers", {**APPLIED, "revision": "1"})
     form(conn, "applications", {"status": "applied"}, row_id=1)
     assert status(conn) == "applied"
-    # Editing the application otherwise leaves the status alone too.
+    # Editing the application otherwise leaves the status alone too, and so
+    # does an edit of the offer that changes nothing the rules read.
     form(conn, "applications", {"notes": "called back"}, row_id=1)
+    form(conn, "offers", {"notes": "call on Monday"}, row_id=1)
     assert status(conn) == "applied"
     # The next interview or offer written moves it again.
     form(conn, "offers", {**APPLIED, "revision": "2"})
