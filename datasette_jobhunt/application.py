@@ -220,7 +220,9 @@ def actions(urls: "JobhuntUrls", database: str, application: dict, offers: list[
         ("Add contact", urls.new(database, "contacts", company=application["company"], next=page)),
         ("Delete application", urls.delete(database, "applications", application["id"], next=page)),
     ]
-    return [{"label": label, "href": href} for label, href in links]
+    return [
+        {"label": label, "href": href, "danger": label.startswith("Delete")} for label, href in links
+    ]
 
 
 async def deadline_items(

@@ -138,7 +138,7 @@ def _back(urls, db, next_url, application_id) -> Response:
 
 async def _render_form(request, datasette, db, table, row_id, values, errors, next_url, urls, cfg,
                        status=200, existing=None, confirmable=False):
-    zone = forms.zone_words(cfg.timezone)
+    zone = forms.zone_words(cfg.tz)
     keys = set(TABLES[table].natural_key)
     fields = []
     for field in forms.FIELDS[table]:
@@ -152,7 +152,7 @@ async def _render_form(request, datasette, db, table, row_id, values, errors, ne
             {
                 "field": field,
                 "value": value,
-                "help": forms.help_text(field, zone),
+                "help": forms.help_text(table, field, zone),
                 "error": errors.get(field.name),
                 "choices": choices,
                 "checked": forms.is_checked(value),

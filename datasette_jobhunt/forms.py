@@ -15,6 +15,7 @@ shows the accepted shapes and the time zone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 
 from . import schema
 from .ingest import columns as parsers
@@ -129,7 +130,7 @@ HELP: dict[tuple[str, str], str] = {
     ("interviews", "round"): "Round 1 is the first screening call.",
     ("offers", "revision"): "1 is the first offer; each revised offer adds 1.",
     ("offers", "currency"): "A three-letter code such as USD or EUR; empty means the configured currency.",
-    ("offers", "bonus_target"): "An amount, or a percentage of the base salary such as 10%.",
+    ("offers", "bonus_target"): "Such as 15000, 15k, or a percentage of the base salary such as 10%.",
     ("offers", "status"): "Accepted or declined also moves the application to the same stage.",
     ("ratings", "criterion"): "Growth, team, mission, or any word of your own.",
     ("negotiation_notes", "revision"): "Empty means the latest revision of the offer.",
@@ -139,6 +140,9 @@ HELP: dict[tuple[str, str], str] = {
 CONFIRMS = {
     ("offers", "decision_deadline"): "The decision deadline has already passed: save it anyway",
 }
+
+# Fields whose own help already says how the value is written.
+OWN_FORMAT_HELP = frozenset({("offers", "bonus_target")})
 
 # Columns that hold a paragraph rather than a word.
 LONG_TEXT = frozenset(
@@ -236,17 +240,19 @@ def field_names(table: str) -> tuple[str, ...]:
     return tuple(f.name for f in FIELDS[table])
 
 
-def help_text(field: Field, zone: str) -> str:
+def help_text(table: str, field: Field, zone: str) -> str:
     """The field's help line: its own words, then how its kind of value is written."""
     parts = [field.help] if field.help else []
     kind_help = KIND_HELP.get(field.kind)
-    if kind_help:
+    if kind_help and (table, field.name) not in OWN_FORMAT_HELP:
         parts.append(kind_help.format(zone=zone))
     return " ".join(parts)
 
 
-def zone_words(timezone: str | None) -> str:
-    return f"{timezone} time" if timezone else "this computer's local time"
+def zone_words(tz: tzinfo) -> str:
+    """The configured zone as the help lines name it: "Europe/Berlin time"."""
+    name = getattr(tz, "key", None) or datetime.now(tz).tzname() or "local"
+    return f"{name} time"
 
 
 def title(table: str, action: str) -> str:

@@ -17,7 +17,6 @@ from builders import (
 
 from datasette_jobhunt import forms
 
-
 APP = "/-/jobhunt/jobs/applications/1"
 
 
