@@ -33,12 +33,13 @@ def store_queries_on_1_0(datasette):
 
 
 @hookimpl
-def prepare_connection(conn):
-    """Job-hunt databases only: the clock override and readable refusals of writes."""
-    from .queries import install_guards
+def prepare_connection(conn, datasette):
+    """Job-hunt databases only: the clock override, and the writable canned
+    queries' way into the write layer."""
+    from . import form_writes
 
     clock.install(conn)
-    install_guards(conn)
+    form_writes.install(conn, datasette)
 
 
 @hookimpl
@@ -155,6 +156,14 @@ def asgi_wrapper(datasette):
     from .signin import after_login
 
     return after_login(datasette)
+
+
+@hookimpl(specname="asgi_wrapper")
+def refuse_cross_site_posts(datasette):
+    """Datasette 0.65: a POST another site sent to our routes or writable queries gets 403."""
+    from .permissions import cross_site_guard
+
+    return cross_site_guard(datasette)
 
 
 # Keep this block last. Importing this package before datasette.plugins (the

@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     from datasette.app import Datasette
     from datasette.database import Database
 
+    from .urls import JobhuntUrls
+
 # The rows of the side-by-side offer table: (column, label, kind).
 OFFER_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("status", "Status", "text"),
@@ -195,6 +197,34 @@ def _layout(topic: str, sides: dict[str, list[tuple[datetime, float, str]]]) -> 
     }
 
 
+def actions(urls: "JobhuntUrls", database: str, application: dict, offers: list[dict]) -> list[dict]:
+    """What a writer can do from an application's page, fitted to its state:
+    no negotiation note or decision before there is an offer. Every form
+    comes back to this page."""
+    page = urls.application(database, application["id"])
+    named = {"company": application["company"], "role": application["role"], "next": page}
+    links = [
+        ("Edit application", urls.edit(database, "applications", application["id"], next=page)),
+        ("Add interview round", urls.new(database, "interviews", **named)),
+        ("Add offer revision" if offers else "Add offer", urls.new(database, "offers", **named)),
+    ]
+    if offers:
+        latest = offers[-1]
+        links += [
+            ("Add negotiation note", urls.new(database, "negotiation_notes", **named)),
+            # The offer's form, opened at its decision.
+            ("Record a decision", urls.edit(database, "offers", latest["id"], next=page) + "#f-status"),
+        ]
+    links += [
+        ("Add rating", urls.new(database, "ratings", **named)),
+        ("Add contact", urls.new(database, "contacts", company=application["company"], next=page)),
+        ("Delete application", urls.delete(database, "applications", application["id"], next=page)),
+    ]
+    return [
+        {"label": label, "href": href, "danger": label.startswith("Delete")} for label, href in links
+    ]
+
+
 async def deadline_items(
     datasette: "Datasette", db: "Database", company: str | None = None, role: str | None = None
 ) -> tuple[list[dict], str | None]:
@@ -225,6 +255,9 @@ async def deadline_items(
                 "when": report.when(entry),
                 "words": entry.words,
                 "url": entry.url,
+                "table": item.table,
+                "row_id": item.row_id,
+                "action": item.action,
             }
         )
     return items, None

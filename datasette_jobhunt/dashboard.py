@@ -18,15 +18,13 @@ NEXT_DEADLINES = 6
 TOP_OFFERS = 3
 
 
-def write_links(datasette: "Datasette", database: str, company=None, role=None) -> list[dict]:
-    """The writable forms, prefilled with an application's company and role when given."""
+def form_links(datasette: "Datasette", database: str) -> list[dict]:
+    """The forms that start something new from the dashboard."""
     urls = JobhuntUrls(datasette)
     return [
-        {
-            "label": queries.QUERIES[name]["title"],
-            "href": urls.query(database, name, {"company": company, "role": role}),
-        }
-        for name in queries.WRITE_QUERIES
+        {"label": "New application", "href": urls.new(database, "applications")},
+        {"label": "New contact", "href": urls.new(database, "contacts")},
+        {"label": "New company", "href": urls.new(database, "companies")},
     ]
 
 
@@ -200,7 +198,7 @@ async def load(datasette: "Datasette", db: "Database", actor) -> dict:
         "notes": await latest_notes(datasette, db),
         "currency": config.from_datasette(datasette).currency,
         "may_write": permissions.can_write(datasette, actor, db.name),
-        "write_links": write_links(datasette, db.name),
+        "form_links": form_links(datasette, db.name),
         "read_links": read_links(datasette, db.name),
         "compare_url": urls.compare(db.name),
         "deadlines_url": urls.deadlines(db.name),

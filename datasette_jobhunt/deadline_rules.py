@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from . import sql
-from .deadlines import DeadlineRule, DueFunction, OpenFunction, after, end_of_day, moment
+from .deadlines import Action, DeadlineRule, DueFunction, OpenFunction, after, end_of_day, moment
 
 # "Empty" in the deadline table: never filled in, or cleared to an empty string.
 # The partial index on interviews repeats this expression word for word, which
@@ -146,6 +146,8 @@ class Kind:
     due_local: str = "NULL"
     # The calendar event's length in minutes, as SQL; NULL for a moment.
     duration_min: str = "NULL"
+    # What the pages offer to close an item; records.close_deadline does it.
+    action: Action | None = None
 
     @property
     def rule_sql(self) -> str:
@@ -167,8 +169,19 @@ WHERE {self.scan}
 {self.source}
 WHERE {self.is_open}"""
 
+    @property
+    def row_sql(self) -> str:
+        """One row's company, role, title and stored time (``stored``), by
+        ``:id``, whether its item is open or not."""
+        return f"""SELECT c.name AS company, {self.role} AS role, {self.title} AS title,
+       {self.due_column} AS stored
+{self.source}
+WHERE {self.alias}.id = :id"""
+
     def rule(self) -> DeadlineRule:
-        return DeadlineRule(self.kind, self.label, self.rule_sql, self.due, is_open=self.clock)
+        return DeadlineRule(
+            self.kind, self.label, self.rule_sql, self.due, is_open=self.clock, action=self.action
+        )
 
 
 RECRUITER_REPLY = Kind(
@@ -182,6 +195,7 @@ RECRUITER_REPLY = Kind(
     is_open="(k.replied_at IS NULL OR k.replied_at = '')",
     scan="k.first_contacted_at < :to_day",
     due=_reply_due,
+    action=Action("Replied", "Marked as replied"),
     # 24 elapsed hours later is a different wall-clock time across a change of
     # daylight saving time: that needs the zone's rules.
     due_local="NULL",
@@ -199,6 +213,11 @@ INTERVIEW = Kind(
     due=_interview_due,
     clock=_in_future,
     duration_min="i.duration_min",
+    action=Action(
+        "Set outcome",
+        "Interview outcome set",
+        outcomes=(("passed", "Passed"), ("rejected", "Rejected"), ("cancelled", "Cancelled")),
+    ),
 )
 
 THANK_YOU = Kind(
@@ -211,6 +230,7 @@ THANK_YOU = Kind(
     scan="i.scheduled_at < :to_day",
     due=_plus_24_hours,
     clock=_interview_started,
+    action=Action("Mark sent", "Thank-you note marked sent"),
 )
 
 OFFER_DECISION = Kind(
@@ -221,6 +241,7 @@ OFFER_DECISION = Kind(
     is_open=f"o.status IN {sql.OPEN_OFFER}\n  AND {sql.latest_revision('o')}",
     scan="o.decision_deadline < :to_day",
     due=_decision_due,
+    action=Action("Decide…", edit=True),
     # A date alone is 23:59:59 that day; a local time is shown as stored; a
     # time with an offset is shown in the configured zone, which needs its rules.
     due_local="""CASE WHEN length(b) = 10 THEN b || 'T23:59:59'
@@ -237,6 +258,7 @@ FOLLOW_UP = Kind(
     is_open=f"a.status NOT IN {sql.CLOSED_APPLICATION}",
     scan="a.follow_up_on < :to_day",
     due=_follow_up_due,
+    action=Action("Done", "Follow-up marked done", move=True),
     due_local="substr(b, 1, 10) || 'T23:59:59'",
 )
 
@@ -248,10 +270,12 @@ FEEDBACK_REQUEST = Kind(
     is_open="(a.feedback_requested_at IS NULL OR a.feedback_requested_at = '')",
     scan="a.rejected_on < :to_day",
     due=_feedback_due,
+    action=Action("Asked for feedback", "Marked as asked for feedback"),
     due_local="date(substr(b, 1, 10), '+2 days') || 'T23:59:59'",
 )
 
 KINDS = (RECRUITER_REPLY, INTERVIEW, THANK_YOU, OFFER_DECISION, FOLLOW_UP, FEEDBACK_REQUEST)
+BY_KIND = {k.kind: k for k in KINDS}
 
 RECRUITER_REPLY_SQL = RECRUITER_REPLY.rule_sql
 INTERVIEW_SQL = INTERVIEW.rule_sql

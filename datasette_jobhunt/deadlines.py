@@ -103,6 +103,25 @@ def after(value: datetime | None, hours: float) -> datetime | None:
 
 
 @dataclass(frozen=True)
+class Action:
+    """The step that closes an item, as the pages offer it beside the item.
+
+    ``label`` is the button ("Mark sent"); ``done`` says what the click did
+    ("Thank-you note marked sent"), for the message shown after it. An action
+    with ``outcomes`` ((value, words) pairs) asks which one, in a select; one
+    with ``move`` also offers to move the date instead of clearing it; one
+    with ``edit`` is a link to the row's edit form, for an item that needs
+    more than a click (deciding on an offer).
+    """
+
+    label: str
+    done: str = ""
+    outcomes: tuple[tuple[str, str], ...] = ()
+    move: bool = False
+    edit: bool = False
+
+
+@dataclass(frozen=True)
 class Item:
     """One thing that is due. ``due_at`` is aware."""
 
@@ -116,11 +135,13 @@ class Item:
     label: str = ""
     # How long the calendar event lasts, from the rule's optional duration_min column.
     minutes: float | None = None
+    # What closes it from the pages; None when nothing there does.
+    action: Action | None = None
 
     def derived(self, kind: str, due_at: datetime, title: str, label: str = "") -> "Item":
         """A new item about the same row, for rules that derive items from others."""
         return dataclasses.replace(
-            self, kind=kind, due_at=due_at, title=title, label=label, minutes=None
+            self, kind=kind, due_at=due_at, title=title, label=label, minutes=None, action=None
         )
 
 
@@ -154,6 +175,10 @@ class DeadlineRule:
     rule, it returns more items. ``reach`` says how far before its source
     items a derived item can fall, so that sources just beyond the window are
     still read.
+
+    ``action`` is what the pages offer to close an item of this kind; the
+    route ``deadlines/done`` closes the built-in kinds (deadline_rules.py),
+    so a plugin's kind has none and is closed by changing its row.
     """
 
     kind: str
@@ -163,6 +188,7 @@ class DeadlineRule:
     is_open: OpenFunction | None = None
     derive: DeriveFunction | None = None
     reach: timedelta = timedelta(0)
+    action: Action | None = None
 
     def __post_init__(self) -> None:
         if not _KIND.fullmatch(self.kind):
@@ -383,7 +409,8 @@ async def collect(
                 due = due.astimezone(tz)
             items.append(
                 Item(rule.kind, due, row["title"], row["table"], row["row_id"],
-                     row["company"], row["role"], rule.label, _minutes(row.get("duration_min")))
+                     row["company"], row["role"], rule.label, _minutes(row.get("duration_min")),
+                     rule.action)
             )
     sources = list(items)
     for rule in rules:

@@ -73,6 +73,9 @@ def handle_exception(datasette: "Datasette", request, exception):
     # here; every other error keeps Datasette's own handling.
     if request is None or request.method != "POST":
         return None
+    # The plugin's own POST routes answer for themselves (a 404 stays a 404).
+    if request.scope.get("route_path", request.path).startswith("/-/jobhunt/"):
+        return None
 
     async def inner():
         if await _is_write_query(datasette, request):

@@ -96,6 +96,11 @@ def parse_enum(value: Any, words: Iterable[str]) -> str:
     for word in words:
         if enum_key(word) == key:
             return word
+    # The verb for the state it leads to: decline -> declined, accept -> accepted.
+    if len(key) >= 4:
+        ends = [w for w in words if enum_key(w).startswith(key) and len(enum_key(w)) - len(key) <= 2]
+        if len(ends) == 1:
+            return ends[0]
     message = f"{_show(value.strip())} is not one of {', '.join(words)}"
     by_key = {enum_key(w): w for w in words}
     close = suggest(key, by_key)

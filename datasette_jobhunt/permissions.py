@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from datasette.utils.asgi import Forbidden
+from datasette.utils import tilde_decode
+from datasette.utils.asgi import Forbidden, Request, Response
 
-from . import compat, config
-from .queries import SOURCE
+from . import compat, config, databases
+from .queries import SOURCE, WRITE_QUERIES
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -55,6 +56,63 @@ async def writable_post(request, datasette: "Datasette", database: str) -> dict:
     if cross_site(request) or not compat.form_token_is_valid(datasette, request, post):
         raise Forbidden("Missing or stale form token: reload the page and send the form again")
     return post
+
+
+CROSS_SITE_MESSAGE = (
+    "This form was sent from another site, so it was refused: "
+    "open the page on this site and send the form from there"
+)
+
+
+def cross_site_guard(datasette: "Datasette"):
+    """The asgi_wrapper hook on Datasette 0.65, which has no header check of
+    its own (and lets a POST without cookies past its token check): a POST
+    to this plugin's routes or writable canned queries that the browser says
+    another site sent gets 403 before Datasette sees it. Datasette 1.0 makes
+    the same check itself."""
+    if compat.has_resource_permissions(datasette):
+        return None
+
+    def wrap(app):
+        async def refuse_cross_site(scope, receive, send):
+            if (
+                scope.get("type") == "http"
+                and scope.get("method") == "POST"
+                and cross_site(Request(scope, receive))
+                and await _guarded(datasette, scope.get("path") or "")
+            ):
+                response = Response.text(CROSS_SITE_MESSAGE, status=403)
+                return await response.asgi_send(send)
+            return await app(scope, receive, send)
+
+        return refuse_cross_site
+
+    return wrap
+
+
+async def _guarded(datasette: "Datasette", path: str) -> bool:
+    """Whether ``path`` is one of this plugin's routes or one of its writable
+    queries on a job-hunt database."""
+    base = datasette.setting("base_url") or "/"
+    if base != "/" and path.startswith(base):
+        path = "/" + path[len(base):]
+    if path.startswith("/-/jobhunt/"):
+        return True
+    parts = path.strip("/").split("/")
+    if len(parts) != 2:
+        return False
+    name = tilde_decode(parts[1].removesuffix(".json"))
+    if name not in WRITE_QUERIES:
+        return False
+    db = datasette.databases.get(_database_name(datasette, tilde_decode(parts[0])))
+    return db is not None and await databases.is_jobhunt_database(datasette, db.name)
+
+
+def _database_name(datasette: "Datasette", route: str) -> str | None:
+    for name, db in datasette.databases.items():
+        if db.route == route:
+            return name
+    return None
 
 
 def write_query_rules(datasette: "Datasette", actor, action: str):

@@ -5,20 +5,16 @@ database's canned queries, which serve Datasette 0.65's ``canned_queries``
 hook (per request) and 1.0's ``datasette.add_query(...)`` from a ``startup``
 hook alike.
 
-The writable queries validate in their own SQL: an unknown word, a negative
-amount, a bad date or a missing parent row ends in a NULL parent id or a
-value the schema's CHECK constraints refuse, so nothing is written whichever
-way the query is run. ``install_guards`` adds temporary triggers to each
-Datasette connection that catch the same mistakes a step earlier and say
-them in words a person can act on (SQLite's RAISE only works in triggers).
+The writable queries hand their form to the plugin's write layer
+(form_writes.py): the same parsing, guardrails and status rules as the form
+pages and ingest. Run by any other SQLite client, they write nothing.
 """
 from __future__ import annotations
 
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from . import compat, config, databases, schema
-from .sql import OPEN_OFFER, first_revision, in_list, latest_revision
+from . import compat, config, databases, form_writes, schema
+from .sql import OPEN_OFFER, first_revision, latest_revision
 from .urls import JobhuntUrls
 
 if TYPE_CHECKING:
@@ -29,68 +25,9 @@ def _words(values: tuple[str, ...]) -> str:
     return ", ".join(values)
 
 
-def _text(param: str) -> str:
-    """An optional text field: empty means NULL."""
-    return f"nullif(trim(coalesce(:{param}, '')), '')"
-
-
-def _word(param: str) -> str:
-    # The same leniency as ingest: "In Person", "in-person" -> in_person.
-    return f"nullif(replace(replace(lower(trim(coalesce(:{param}, ''))), ' ', '_'), '-', '_'), '')"
-
-
-def _amount(param: str) -> str:
-    """A money or count field: empty is NULL, 185,000 or $185000 is a number,
-    anything else becomes -1, which the schema or the guards refuse."""
-    clean = f"replace(replace(replace(trim(coalesce(:{param}, '')), ',', ''), '$', ''), ' ', '')"
-    return f"""(CASE
-        WHEN {clean} = '' THEN NULL
-        WHEN {clean} GLOB '*[0-9]*' AND {clean} NOT GLOB '*[^0-9.]*'
-             AND {clean} NOT GLOB '*.*.*' THEN CAST({clean} AS REAL)
-        ELSE -1 END)"""
-
-
-def _when(param: str, *, date_only: bool = False) -> str:
-    """An optional date/datetime: empty is NULL, a parseable value is kept as
-    typed, anything else becomes the marker 'invalid' for the guards."""
-    fn = "date" if date_only else "datetime"
-    value = f"trim(coalesce(:{param}, ''))"
-    return f"""(CASE
-        WHEN {value} = '' THEN NULL
-        WHEN {fn}({value}) IS NOT NULL THEN {value}
-        ELSE 'invalid' END)"""
-
-
-def _valid_when(expr: str) -> str:
-    return f"({expr} IS NULL OR {expr} != 'invalid')"
-
-
-def _flag(param: str) -> str:
-    value = f"lower(trim(coalesce(:{param}, '')))"
-    return f"""(CASE
-        WHEN {value} = '' THEN NULL
-        WHEN {value} IN ('0', 'no', 'false', 'off') THEN 0
-        WHEN {value} IN ('1', 'yes', 'true', 'on') THEN 1
-        ELSE -1 END)"""
-
-
-# The application named by the form's company and role (both match ignoring case).
-APPLICATION_ID = """(SELECT a.id FROM applications a JOIN companies c ON c.id = a.company_id
-        WHERE c.name = trim(coalesce(:company, '')) AND a.role = trim(coalesce(:role, '')))"""
-
-# Local "now" honouring JOBHUNT_NOW, as the magic parameter the plugin
-# registers (register_magic_parameters on both lines) rather than the
-# connection function jobhunt_now(): Datasette 1.0 analyses a write query on a
-# fresh connection that no prepare_connection hook has seen, where a plugin's
-# SQL function does not exist ("no such function").
-NOW = ":_jobhunt_now"
-TODAY = "substr(:_jobhunt_now, 1, 10)"
+# ``:_jobhunt_now``, the magic parameter the plugin registers on both lines:
+# local "now" honouring JOBHUNT_NOW, for queries of the user's own.
 MAGIC_PREFIX = "jobhunt"
-
-# The offer revision the form names, else the application's latest (offers AS o).
-REVISION_NAMED_OR_LATEST = (
-    f"({_text('revision')} IS NULL AND {latest_revision('o')} OR o.revision = {_text('revision')})"
-)
 
 FROM_NOTES = """
 FROM negotiation_notes n
@@ -156,135 +93,6 @@ WHERE (trim(coalesce(:company, '')) = '' OR c.name = trim(:company))
 ORDER BY c.name, a.role, o.revision
 """.strip()
 
-ADD_NEGOTIATION_NOTE_SQL = f"""
-INSERT INTO negotiation_notes
-    (offer_id, at, kind, topic, amount_asked, amount_offered, body, private)
-VALUES (
-    (SELECT o.id FROM offers o WHERE o.application_id = {APPLICATION_ID}
-        AND {REVISION_NAMED_OR_LATEST}),
-    CASE WHEN {_when("at")} IS NULL THEN {NOW}
-         WHEN {_valid_when(_when("at"))} THEN trim(:at) END,
-    {_word("kind")},
-    {_word("topic")},
-    {_amount("amount_asked")},
-    {_amount("amount_offered")},
-    {_text("body")},
-    coalesce({_flag("private")}, 0)
-)
-""".strip()
-
-# An UPDATE of a row that does not exist would quietly change nothing: these
-# two are upserts on the row's id instead, so a missing row leaves NOT NULL
-# columns empty and fails out loud, while an existing row takes the update.
-LOG_THANK_YOU_SQL = f"""
-WITH target AS (
-    SELECT i.id, i.application_id, i.round FROM interviews i
-    WHERE i.application_id = {APPLICATION_ID} AND i.round = trim(coalesce(:round, ''))
-), form AS (
-    SELECT {_when("sent_at")} AS sent_at
-)
-INSERT INTO interviews (id, application_id, round, thank_you_sent_at)
-SELECT (SELECT id FROM target),
-       CASE WHEN {_valid_when("form.sent_at")} THEN {APPLICATION_ID} END,
-       (SELECT round FROM target),
-       coalesce(form.sent_at, {NOW})
-FROM form WHERE true
-ON CONFLICT (id) DO UPDATE SET thank_you_sent_at = excluded.thank_you_sent_at
-""".strip()
-
-RECORD_DECISION_SQL = f"""
-WITH target AS (
-    SELECT o.id, o.application_id, o.revision FROM offers o
-    WHERE o.application_id = {APPLICATION_ID}
-      AND {REVISION_NAMED_OR_LATEST}
-), form AS (
-    SELECT {_word("status")} AS status, {_when("decided_at")} AS decided_at
-)
-INSERT INTO offers (id, application_id, revision, status, decision_reason, decided_at)
-SELECT (SELECT id FROM target),
-       CASE WHEN {_valid_when("form.decided_at")} THEN {APPLICATION_ID} END,
-       (SELECT revision FROM target),
-       form.status,
-       {_text("reason")},
-       coalesce(form.decided_at, {NOW})
-FROM form WHERE true
-ON CONFLICT (id) DO UPDATE SET
-    status = excluded.status,
-    decision_reason = excluded.decision_reason,
-    decided_at = excluded.decided_at
-""".strip()
-
-LOG_INTERVIEW_SQL = f"""
-WITH form AS (
-    SELECT {_word("stage")} AS stage, {_word("format")} AS format,
-           {_when("scheduled_at")} AS scheduled_at, {_amount("duration_min")} AS duration_min
-)
-INSERT INTO interviews
-    (application_id, round, stage, format, scheduled_at, duration_min, interviewers, notes)
-SELECT CASE WHEN {_valid_when("form.scheduled_at")}
-                 AND (form.duration_min IS NULL OR form.duration_min >= 0)
-            THEN {APPLICATION_ID} END,
-       coalesce((SELECT max(i.round) FROM interviews i
-                 WHERE i.application_id = {APPLICATION_ID}), 0) + 1,
-       form.stage, form.format, form.scheduled_at, form.duration_min,
-       {_text("interviewers")}, {_text("notes")}
-FROM form
-""".strip()
-
-# Fields of add_offer_revision: (column, form expression); an empty field
-# keeps the previous revision's value.
-_REVISION_FIELDS = (
-    ("source", _word("source")),
-    ("decision_deadline", _when("decision_deadline")),
-    ("currency", f"upper({_text('currency')})"),
-    ("base_salary", _amount("base_salary")),
-    ("bonus_target", _amount("bonus_target")),
-    ("signing_bonus", _amount("signing_bonus")),
-    ("equity_total", _amount("equity_total")),
-    ("pto_days", _amount("pto_days")),
-    ("remote", _word("remote")),
-    ("start_date", _when("start_date", date_only=True)),
-    ("title", _text("title")),
-    ("status", _word("status")),
-    ("is_final", _flag("is_final")),
-)
-# Copied from the previous revision as they are.
-_REVISION_COPIED = (
-    "equity_discount_pct",
-    "retirement_match_pct",
-    "commute_minutes",
-    "location",
-    "benefits",
-)
-_AMOUNT_FIELDS = ("base_salary", "bonus_target", "signing_bonus", "equity_total", "pto_days")
-_WHEN_FIELDS = ("decision_deadline", "start_date")
-
-ADD_OFFER_REVISION_SQL = f"""
-WITH form AS (
-    SELECT {", ".join(f"{expr} AS {col}" for col, expr in _REVISION_FIELDS)},
-           {_when("received_on", date_only=True)} AS received_on
-), previous AS (
-    SELECT o.* FROM offers o
-    WHERE o.application_id = {APPLICATION_ID} AND {latest_revision("o")}
-)
-INSERT INTO offers (application_id, revision, received_on,
-    {", ".join(col for col, _ in _REVISION_FIELDS)},
-    vesting_years, vesting_cliff_months, {", ".join(_REVISION_COPIED)}, notes)
-SELECT CASE WHEN {" AND ".join(f"(form.{c} IS NULL OR form.{c} >= 0)" for c in _AMOUNT_FIELDS)}
-                 AND {" AND ".join(_valid_when(f"form.{c}") for c in (*_WHEN_FIELDS, "received_on"))}
-                 AND (form.is_final IS NULL OR form.is_final >= 0)
-            THEN {APPLICATION_ID} END,
-       coalesce(previous.revision, 0) + 1,
-       coalesce(form.received_on, {TODAY}),
-       {", ".join(f"coalesce(form.{col}, previous.{col})" for col, _ in _REVISION_FIELDS[:-2])},
-       coalesce(form.status, CASE WHEN previous.status = 'negotiating' THEN 'negotiating' END, 'pending'),
-       coalesce(form.is_final, 0),
-       coalesce(previous.vesting_years, 4), coalesce(previous.vesting_cliff_months, 12),
-       {", ".join(f"previous.{col}" for col in _REVISION_COPIED)},
-       {_text("notes")}
-FROM form LEFT JOIN previous ON true
-""".strip()
-
 COMPANY_ROLE_HELP = "company and role name the application exactly as on its page (case does not matter)."
 
 # name -> definition; "write" and "redirect" are ours, the rest are Datasette's options.
@@ -314,7 +122,7 @@ QUERIES: dict[str, dict[str, Any]] = {
         "params": ["company", "role"],
     },
     "add_negotiation_note": {
-        "sql": ADD_NEGOTIATION_NOTE_SQL,
+        "sql": form_writes.insert_sql("add_negotiation_note"),
         "write": True,
         "title": "Log a negotiation note",
         "description": f"{COMPANY_ROLE_HELP} revision: empty for the latest offer. "
@@ -329,7 +137,7 @@ QUERIES: dict[str, dict[str, Any]] = {
         "redirect": "negotiation_notes",
     },
     "log_thank_you": {
-        "sql": LOG_THANK_YOU_SQL,
+        "sql": form_writes.insert_sql("log_thank_you"),
         "write": True,
         "title": "Log a thank-you note",
         "description": f"{COMPANY_ROLE_HELP} round: the interview round (1 is the screening). "
@@ -339,7 +147,7 @@ QUERIES: dict[str, dict[str, Any]] = {
         "redirect": None,
     },
     "record_decision": {
-        "sql": RECORD_DECISION_SQL,
+        "sql": form_writes.insert_sql("record_decision"),
         "write": True,
         "title": "Record a decision on an offer",
         "description": f"{COMPANY_ROLE_HELP} revision: empty for the latest offer. "
@@ -349,7 +157,7 @@ QUERIES: dict[str, dict[str, Any]] = {
         "redirect": None,
     },
     "log_interview": {
-        "sql": LOG_INTERVIEW_SQL,
+        "sql": form_writes.insert_sql("log_interview"),
         "write": True,
         "title": "Log an interview round",
         "description": f"{COMPANY_ROLE_HELP} The round number is the next one for that application. "
@@ -363,7 +171,7 @@ QUERIES: dict[str, dict[str, Any]] = {
         "redirect": "interviews",
     },
     "add_offer_revision": {
-        "sql": ADD_OFFER_REVISION_SQL,
+        "sql": form_writes.insert_sql("add_offer_revision"),
         "write": True,
         "title": "Add an offer revision",
         "description": f"{COMPANY_ROLE_HELP} Adds the next revision; every field left empty keeps "
@@ -460,113 +268,3 @@ def store_queries(datasette: "Datasette"):
                 await compat.add_query(datasette, database, name, definition, SOURCE)
 
     return inner
-
-
-# --- friendly messages -------------------------------------------------------
-
-
-def _raise_if(message: str, condition: str) -> str:
-    escaped = message.replace("'", "''")
-    return f"SELECT RAISE(ABORT, '{escaped}') WHERE {condition};"
-
-
-def _bad_word(column: str, values: tuple[str, ...], *, required: bool = False) -> str:
-    null = f"new.{column} IS NULL OR " if required else ""
-    return _raise_if(
-        f"{column} must be one of: {_words(values)}",
-        f"{null}new.{column} NOT IN {in_list(values)}",
-    )
-
-
-def _bad_amount(column: str) -> str:
-    return _raise_if(
-        f"{column} must be a number of 0 or more, such as 185000",
-        f"new.{column} < 0",
-    )
-
-
-def _bad_when(column: str, example: str) -> str:
-    return _raise_if(
-        f"{column} must be a date like {example}",
-        f"new.{column} = 'invalid'",
-    )
-
-
-NO_APPLICATION = _raise_if(
-    "No application matches that company and role: check the spelling on the application page, "
-    "or add the application first",
-    "new.application_id IS NULL OR NOT EXISTS "
-    "(SELECT 1 FROM main.applications WHERE id = new.application_id)",
-)
-
-GUARD_TRIGGERS = {
-    "jobhunt_guard_negotiation_notes": f"""
-CREATE TEMP TRIGGER IF NOT EXISTS jobhunt_guard_negotiation_notes
-BEFORE INSERT ON main.negotiation_notes
-BEGIN
-    {_bad_word("kind", schema.NOTE_KINDS, required=True)}
-    {_bad_word("topic", schema.NOTE_TOPICS, required=True)}
-    {_bad_amount("amount_asked")}
-    {_bad_amount("amount_offered")}
-    {_raise_if("at must be a date and time like 2026-03-01 14:30", "new.at IS NULL")}
-    {_raise_if("private must be 1 (private) or 0 (shared)", "new.private NOT IN (0, 1)")}
-    {_raise_if(
-        "No offer matches that company, role and revision: check them on the application page, "
-        "or add the offer first",
-        "new.offer_id IS NULL OR NOT EXISTS (SELECT 1 FROM main.offers WHERE id = new.offer_id)",
-    )}
-END""",
-    "jobhunt_guard_interviews": f"""
-CREATE TEMP TRIGGER IF NOT EXISTS jobhunt_guard_interviews
-BEFORE INSERT ON main.interviews
-BEGIN
-    {_bad_word("stage", schema.INTERVIEW_STAGES)}
-    {_bad_word("format", schema.INTERVIEW_FORMATS)}
-    {_bad_word("outcome", schema.INTERVIEW_OUTCOMES)}
-    {_bad_when("scheduled_at", "2026-03-01 14:30")}
-    {_bad_when("thank_you_sent_at", "2026-03-01 18:00")}
-    {_bad_amount("duration_min")}
-    {NO_APPLICATION}
-    {_raise_if(
-        "No interview round matches that company, role and round: check the round number "
-        "on the application page",
-        "new.round IS NULL",
-    )}
-END""",
-    "jobhunt_guard_offers": f"""
-CREATE TEMP TRIGGER IF NOT EXISTS jobhunt_guard_offers
-BEFORE INSERT ON main.offers
-BEGIN
-    {_bad_word("status", schema.OFFER_STATUSES, required=True)}
-    {_bad_word("source", schema.OFFER_SOURCES)}
-    {_bad_word("remote", schema.REMOTE_KINDS)}
-    {"".join(_bad_amount(c) for c in _AMOUNT_FIELDS)}
-    {_bad_when("received_on", "2026-03-01")}
-    {_bad_when("decision_deadline", "2026-03-01")}
-    {_bad_when("start_date", "2026-03-01")}
-    {_bad_when("decided_at", "2026-03-01")}
-    {_raise_if("is_final must be 1 (final) or 0", "new.is_final NOT IN (0, 1)")}
-    {NO_APPLICATION}
-    {_raise_if(
-        "No offer revision matches that company, role and revision: check the revision "
-        "on the application page",
-        "new.revision IS NULL",
-    )}
-END""",
-}
-
-
-def install_guards(conn: sqlite3.Connection) -> None:
-    """Give a connection the triggers that turn a refused write into a clear message."""
-    tables = databases.connection_table_names(conn)
-    if not databases.has_jobhunt_tables(tables):
-        return
-    for name, sql in GUARD_TRIGGERS.items():
-        table = name.removeprefix("jobhunt_guard_")
-        if table not in tables:
-            continue
-        try:
-            conn.execute(sql)
-        except sqlite3.OperationalError:
-            # Immutable or read-only connections never write anyway.
-            return

@@ -362,3 +362,22 @@ def m_company_aliases(db: sqlite_utils.Database) -> None:
     # copy made with --anonymize replaces these too.
     if "aliases" not in db["companies"].columns_dict:
         db.execute("ALTER TABLE companies ADD COLUMN aliases TEXT")
+
+
+@migrations()
+def m_form_writes(db: sqlite_utils.Database) -> None:
+    # The writable canned queries insert their form here; a temporary trigger
+    # that the plugin gives each Datasette connection hands the form to the
+    # plugin's write layer and drops the row before it is stored. Without that
+    # trigger (any other SQLite client) the CHECK refuses the row, so the
+    # table stays empty and nothing is written half-checked.
+    db.execute(
+        """
+        CREATE TABLE IF NOT EXISTS jobhunt_form_writes (
+            id INTEGER PRIMARY KEY,
+            query TEXT NOT NULL,
+            params TEXT NOT NULL,
+            CONSTRAINT written_through_datasette_jobhunt CHECK (0)
+        )
+        """
+    )

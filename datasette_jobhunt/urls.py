@@ -78,12 +78,32 @@ class JobhuntUrls:
         suffix = "/deadlines" + (f".{format}" if format else "")
         return with_query(self._page(database, suffix), params)
 
+    def deadline_done(self, database: str) -> str:
+        """Where a deadline's button posts to close the item."""
+        return self._page(database, "/deadlines/done")
+
+    def deadline_undo(self, database: str) -> str:
+        """Where the Undo button posts to open the item again."""
+        return self._page(database, "/deadlines/undo")
+
     def application(self, database: str, application_id: Any) -> str:
         return self._page(database, f"/applications/{tilde_encode(str(application_id))}")
 
     def latest_written(self, database: str, table: str) -> str:
         """The route that finds the application of the newest row of ``table``."""
         return with_query(self._page(database, "/applications/latest"), {"from": table})
+
+    # --- the forms that add, edit and delete rows ---
+
+    def new(self, database: str, table: str, **prefill: Any) -> str:
+        """The form for a new row of ``table``, its fields prefilled (company, role, next...)."""
+        return with_query(self._page(database, f"/{table}/new"), prefill)
+
+    def edit(self, database: str, table: str, row_id: Any, **params: Any) -> str:
+        return with_query(self._page(database, f"/{table}/{tilde_encode(str(row_id))}/edit"), params)
+
+    def delete(self, database: str, table: str, row_id: Any, **params: Any) -> str:
+        return with_query(self._page(database, f"/{table}/{tilde_encode(str(row_id))}/delete"), params)
 
     # --- Datasette's own pages ---
 

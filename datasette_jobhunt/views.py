@@ -3,35 +3,12 @@ from __future__ import annotations
 
 import re
 
-from datasette.utils import tilde_decode
 from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 
-from . import databases, permissions
+from . import databases, deadline_actions, form_views, permissions
+from .pages import render, resolve_database
 from .permissions import can_view_database, can_write
-from .urls import JobhuntUrls, route_database
-
-
-async def resolve_database(request, datasette):
-    """The job-hunt database named in the URL, or NotFound/Forbidden."""
-    db = route_database(datasette, request.url_vars["database"])
-    if db is None:
-        raise NotFound(f"Database not found: {tilde_decode(request.url_vars['database'])}")
-    if not await can_view_database(datasette, request.actor, db.name):
-        raise Forbidden("You do not have permission to view this database")
-    if not await databases.is_jobhunt_database(datasette, db.name):
-        raise NotFound(
-            f"{db.name} is not a job-hunt database (it has no applications and offers tables)"
-        )
-    return db
-
-
-async def render(request, datasette, template: str, context: dict, status: int = 200) -> Response:
-    """A job-hunt page; every template can build links with ``jobhunt_urls``."""
-    html = await datasette.render_template(
-        template, {"jobhunt_urls": JobhuntUrls(datasette), **context}, request=request
-    )
-    return Response.html(html, status=status)
-
+from .urls import JobhuntUrls
 
 # --- index and dashboard ---
 
@@ -210,6 +187,7 @@ async def deadlines_view(request, datasette):
             "ics_url": ics_url,
             "ics_absolute_url": datasette.absolute_url(request, ics_url),
             "unreadable": report.unreadable,
+            "may_write": can_write(datasette, request.actor, db.name),
         },
     )
 
@@ -248,6 +226,7 @@ async def application_view(request, datasette):
     if data is None:
         raise NotFound(f"No application with id {raw} in {db.name}")
     app = data["application"]
+    urls = JobhuntUrls(datasette)
     return await render(
         request,
         datasette,
@@ -256,7 +235,8 @@ async def application_view(request, datasette):
             "jobhunt_db": db.name,
             **data,
             "may_write": can_write(datasette, request.actor, db.name),
-            "write_links": dashboard.write_links(datasette, db.name, app["company"], app["role"]),
+            "page_url": urls.application(db.name, app["id"]),
+            "actions": application.actions(urls, db.name, app, data["offers"]),
             "read_links": dashboard.read_links(datasette, db.name, app["company"], app["role"]),
             "number_text": application.number_text,
         },
@@ -265,6 +245,8 @@ async def application_view(request, datasette):
 
 ROUTES: list = [
     # (regex, handler) pairs. {database} is a tilde-encoded route: see urls.route_database.
+    # The forms come first: applications/new is a form, not an application id.
+    *form_views.ROUTES,
     (r"^/-/jobhunt/?$", index_view),
     (r"^/-/jobhunt/(?P<database>[^/]+)/?$", dashboard_view),
     (r"^/-/jobhunt/(?P<database>[^/]+)/applications/latest$", latest_written_view),
@@ -272,13 +254,20 @@ ROUTES: list = [
     (r"^/-/jobhunt/(?P<database>[^/]+)/compare\.json$", compare_json),
     (r"^/-/jobhunt/(?P<database>[^/]+)/compare$", compare_page),
     (r"^/-/jobhunt/(?P<database>[^/]+)/deadlines(?P<format>\.json|\.ics)?$", deadlines_view),
+    (r"^/-/jobhunt/(?P<database>[^/]+)/deadlines/done$", deadline_actions.done_view),
+    (r"^/-/jobhunt/(?P<database>[^/]+)/deadlines/undo$", deadline_actions.undo_view),
 ]
 
 
 # --- methods ---
 
 # Pages that only show something: any other method gets 405, not the page.
-_TAKES_POST = (compare_page,)
+_TAKES_POST = (
+    compare_page,
+    *(handler for _, handler in form_views.ROUTES),
+    deadline_actions.done_view,
+    deadline_actions.undo_view,
+)
 
 
 def _get_only(handler):

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
@@ -621,3 +622,45 @@ def screenshot(page, name):
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# --- the POST forms of a page ------------------------------------------------------
+
+
+class _PostForms(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._form = None
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self._form = {"action": a.get("action") or "", "fields": {}}
+            self.forms.append(self._form)
+        if self._form is None:
+            return
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") != "checkbox":
+            self._form["fields"][name] = a.get("value") or ""
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select:
+            # The first option, unless another is selected.
+            if self._select not in self._form["fields"] or "selected" in a:
+                self._form["fields"][self._select] = a.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+def post_forms(html: str, action: str = "") -> list[dict]:
+    """The page's POST forms whose action ends with ``action``, as
+    ``{"action", "fields"}`` with the values a browser would send untouched."""
+    parser = _PostForms()
+    parser.feed(html)
+    return [f for f in parser.forms if f["action"].split("?")[0].endswith(action)]

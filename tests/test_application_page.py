@@ -57,14 +57,15 @@ async def test_write_links_are_prefilled_and_only_for_writers(sample_path):
     ds = make_datasette(sample_path, metadata=plugin_metadata(writers=["me"]))
     mine = await ds.client.get("/-/jobhunt/jobs/applications/1", cookies=actor_cookies(ds, "me"))
     assert mine.status_code == 200
-    assert 'href="/jobs/add_negotiation_note?company=Acme&amp;role=Staff+Engineer"' in mine.text
-    assert 'href="/jobs/log_interview?company=Acme&amp;role=Staff+Engineer"' in mine.text
+    back = "next=%2F-%2Fjobhunt%2Fjobs%2Fapplications%2F1"
+    assert f'href="/-/jobhunt/jobs/negotiation_notes/new?company=Acme&amp;role=Staff+Engineer&amp;{back}"' in mine.text
+    assert f'href="/-/jobhunt/jobs/interviews/new?company=Acme&amp;role=Staff+Engineer&amp;{back}"' in mine.text
     anonymous = await ds.client.get("/-/jobhunt/jobs/applications/1")
     assert anonymous.status_code == 200
-    assert "add_negotiation_note" not in anonymous.text
+    assert "/negotiation_notes/new" not in anonymous.text
     immutable = make_datasette(sample_path, immutable=True)
     page = await immutable.client.get("/-/jobhunt/jobs/applications/1")
-    assert page.status_code == 200 and "add_offer_revision" not in page.text
+    assert page.status_code == 200 and "/offers/new" not in page.text
     assert "negotiation_log?company=Acme" in page.text
 
 

@@ -59,7 +59,7 @@ async def test_dashboard_sections(sample_path):
     assert notes.index("walk-away") < notes.index("Delta can") < notes.index("Recruiter came back")
     assert ">private<" in notes
     # Forms for a writer (no writers configured: anyone on a mutable file).
-    assert 'href="/jobs/add_negotiation_note"' in page
+    assert 'href="/-/jobhunt/jobs/applications/new"' in page
 
 
 @pytest.mark.asyncio
@@ -67,7 +67,7 @@ async def test_dashboard_read_only_copy_has_no_forms(sample_path):
     ds = make_datasette(sample_path, immutable=True)
     response = await ds.client.get("/-/jobhunt/jobs")
     assert response.status_code == 200
-    assert "add_negotiation_note" not in response.text
+    assert "/applications/new" not in response.text
     assert 'href="/jobs/open_negotiations"' in response.text
 
 

@@ -18,6 +18,7 @@ from datasette_jobhunt.normalize import NormalizeError
 # Tables no file may write to, and why.
 NOT_INGESTED = {
     "status_history": "written by the triggers on applications.status",
+    "jobhunt_form_writes": "always empty: the writable canned queries' way to the write layer",
 }
 PARENT_TABLES = {"company": "companies", "application": "applications", "offer": "offers"}
 ENUM_CHECK = re.compile(r"CHECK \((\w+) IN \(('[^)]*)\)\)")

@@ -31,23 +31,28 @@ def demo_files(tmp_path_factory):
 
 class Links(HTMLParser):
     """Every address a page points at: href, src, form actions, and the
-    data-*-url attributes the compare page's script fetches."""
+    data-*-url attributes the compare page's script fetches. The actions of
+    forms that POST are kept apart (``posts``): they are not pages to GET."""
 
     def __init__(self):
         super().__init__()
         self.found = []
+        self.posts = []
 
     def handle_starttag(self, tag, attrs):
+        posts = tag == "form" and (dict(attrs).get("method") or "").lower() == "post"
         for name, value in attrs:
             if value and (name in ("href", "src", "action") or (name.startswith("data-") and name.endswith("-url"))):
-                self.found.append(value)
+                (self.posts if posts and name == "action" else self.found).append(value)
 
 
-def internal_links(html):
+def internal_links(html, posts=False):
+    """The site's own addresses a page links to; with ``posts``, those its
+    forms POST to instead."""
     parser = Links()
     parser.feed(html)
     links = []
-    for value in parser.found:
+    for value in parser.posts if posts else parser.found:
         parts = urlsplit(value)
         if parts.scheme not in ("", "http") or parts.netloc not in ("", "localhost"):
             continue  # another site, mailto:, tel:
@@ -77,6 +82,8 @@ async def check_every_link(ds, page_url, base, visited):
     assert response.status_code == 200, page_url
     links = internal_links(response.text)
     assert links, f"{page_url} has no links"
+    for link in internal_links(response.text, posts=True):
+        assert link.startswith(base), f"{page_url} posts to {link}, outside base_url {base}"
     for link in links:
         assert link.startswith(base), f"{page_url} links to {link}, outside base_url {base}"
         if link in visited:
@@ -103,12 +110,17 @@ async def test_every_page_and_link_works(demo_files, name, base):
     visited = set()
     _, links = await check_every_link(ds, home, base, visited)
     assert f"{home}/compare" in links and f"{home}/deadlines" in links
-    applications = [link for link in links if link.startswith(f"{home}/applications/")]
+    applications = [
+        link for link in links
+        if link.startswith(f"{home}/applications/") and link.rsplit("/", 1)[-1].isdigit()
+    ]
     assert applications, "the dashboard links to no application page"
     for page in (f"{home}/compare", f"{home}/deadlines", applications[0]):
         await check_every_link(ds, page, base, visited)
-    # The canned queries, the compare JSON and the feeds were among the links.
-    assert any(link.startswith(f"{base}{NAMES[name]}/add_negotiation_note") for link in visited)
+    # The forms, the canned queries, the compare JSON and the feeds were among the links.
+    assert f"{home}/applications/new" in visited
+    assert any(link.startswith(f"{home}/interviews/new?") for link in visited)
+    assert any(link.startswith(f"{base}{NAMES[name]}/negotiation_log") for link in visited)
     assert f"{home}/compare.json" in visited
     assert f"{home}/deadlines.ics" in visited and f"{home}/deadlines.json" in visited
 

@@ -14,6 +14,7 @@ import sqlite_utils
 
 from .. import clock, databases, schema
 from ..config import Config
+from ..status_rules import IngestRules
 from .errors import ErrorLog, IngestError
 from .parents import Parents
 from .progress import Progress
@@ -60,11 +61,13 @@ def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str
     try:
         # A lock held past the busy timeout is the caller's to report, like a full disk.
         conn.execute("BEGIN IMMEDIATE" if own else "SAVEPOINT jobhunt_ingest")
+        rules = IngestRules(conn, config)
         writer = BatchWriter(conn, config, errors, report, RowChecker(errors),
-                             Parents(conn, errors, report))
+                             Parents(conn, errors, report), rules)
         try:
             for unit in units:
                 writer.load(unit)
+            rules.close()
         except BaseException:
             _finish(conn, own, commit=False)
             raise

@@ -12,6 +12,8 @@ from typing import Any
 
 from ..config import Config
 from ..normalize import NormalizeError, check_currency
+from ..status_rules import TABLES as MOVES_STATUS
+from ..status_rules import IngestRules
 from .errors import ErrorLog
 from .parents import Parents, Resolved
 from .readers import Unit
@@ -26,8 +28,10 @@ BATCH_SIZE = 1000
 
 class BatchWriter:
     def __init__(self, conn: sqlite3.Connection, config: Config, errors: ErrorLog,
-                 report: IngestReport, checker: RowChecker, parents: Parents):
+                 report: IngestReport, checker: RowChecker, parents: Parents,
+                 rules: IngestRules | None = None):
         self.conn = conn
+        self.rules = rules
         self.config = config
         self.errors = errors
         self.report = report
@@ -147,6 +151,17 @@ class BatchWriter:
             self.write(unit, sql, params)
             self.report.add(spec.name, "updated", len(params))
         self.report.add(spec.name, "unchanged", unchanged)
+        rules = self.rules
+        if rules is not None:
+            # Once per batch, set-based: the applications this batch moves, or
+            # those whose status it sets itself (the rules leave those be).
+            if spec.name in MOVES_STATUS:
+                rules.children_written({parent_id for _, parent_id, _ in rows})
+            elif spec.name == "applications":
+                rules.explicit_statuses(
+                    [(parent_id, p.values["role"]) for p, parent_id, _ in rows
+                     if "status" in p.values]
+                )
 
     def existing(self, spec: TableSpec, key_columns: tuple[str, ...], rows: list[Resolved],
                  new_parents: set[int] = frozenset()) -> dict[tuple, dict[str, Any]]:

@@ -1,0 +1,46 @@
+"""What every job-hunt page does first and last: find its database, and render."""
+from __future__ import annotations
+
+from datasette.utils import tilde_decode
+from datasette.utils.asgi import Forbidden, NotFound, Response
+
+from . import databases
+from .permissions import can_view_database
+from .urls import JobhuntUrls, route_database
+
+
+async def resolve_database(request, datasette):
+    """The job-hunt database named in the URL, or NotFound/Forbidden."""
+    db = route_database(datasette, request.url_vars["database"])
+    if db is None:
+        raise NotFound(f"Database not found: {tilde_decode(request.url_vars['database'])}")
+    if not await can_view_database(datasette, request.actor, db.name):
+        raise Forbidden("You do not have permission to view this database")
+    if not await databases.is_jobhunt_database(datasette, db.name):
+        raise NotFound(
+            f"{db.name} is not a job-hunt database (it has no applications and offers tables)"
+        )
+    return db
+
+
+async def render(request, datasette, template: str, context: dict, status: int = 200) -> Response:
+    """A job-hunt page; every template can build links with ``jobhunt_urls``,
+    knows its own address (``jobhunt_here``, where its buttons come back to)
+    and finds the Undo of a deadline just closed in ``jobhunt_undo``."""
+    from . import deadline_actions
+
+    html = await datasette.render_template(
+        template,
+        {
+            "jobhunt_urls": JobhuntUrls(datasette),
+            "jobhunt_here": request.full_path,
+            "jobhunt_undo": deadline_actions.pending_undo(datasette, request),
+            **context,
+        },
+        request=request,
+    )
+    # Datasette 0.65's base template names no language; 1.0's says lang="en".
+    html = html.replace("<html>", '<html lang="en">', 1)
+    response = Response.html(html, status=status)
+    deadline_actions.clear_undo(request, response)
+    return response

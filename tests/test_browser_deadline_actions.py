@@ -1,0 +1,129 @@
+"""Ticking deadlines off in Chromium, with JavaScript off: a recruiter's e-mail
+recorded through the contact form and marked replied on the deadlines page,
+then undone; a thank-you note marked sent from the dashboard; the buttons on
+the deadlines page, the dashboard and the application page at a desktop's
+width and a phone's, without sideways scrolling."""
+import pytest
+import sqlite_utils
+from builders import (
+    DEADLINES_NOW,
+    DEADLINES_ZONE,
+    build_deadlines,
+    interview,
+    offer,
+    screenshot,
+    write_metadata,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.now(DEADLINES_NOW)]
+
+
+@pytest.fixture
+def path(tmp_path):
+    return build_deadlines(
+        tmp_path / "jobs.db",
+        interviews=[
+            {**interview(1, "2026-06-14T10:00:00"), "format": "video"},
+            {**interview(2, "2026-06-18T15:00:00"), "stage": "panel", "format": "in_person"},
+        ],
+        offers=[offer(1, "2026-06-19")],
+        applications=[
+            {"id": 1, "follow_up_on": "2026-06-16"},
+            {"id": 2, "status": "rejected", "rejected_on": "2026-06-12"},
+        ],
+    )
+
+
+@pytest.fixture
+def server(tmp_path, path, fixed_now, datasette_server):
+    metadata = write_metadata(tmp_path / "metadata.yml", timezone=DEADLINES_ZONE)
+    return datasette_server(path, "-m", metadata)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def item(page, title):
+    return page.locator("ol.deadline-list > li", has_text=title)
+
+
+def test_record_a_recruiters_email_then_mark_it_replied_and_undo(page, server, path):
+    # The recruiter wrote this morning: recorded with the contact form.
+    page.goto(server.url + "/-/jobhunt/jobs/contacts/new?company=Acme")
+    page.fill("[name=name]", "Jordan Lee")
+    page.select_option("[name=kind]", "recruiter")
+    page.fill("[name=email]", "jordan@example.com")
+    page.fill("[name=first_contacted_at]", "Jun 15, 2026 09:15")
+    page.click("form.jh-form button[type=submit]")
+
+    page.goto(server.url + "/-/jobhunt/jobs/deadlines")
+    reply = item(page, "Reply to Jordan Lee")
+    assert reply.count() == 1
+    reply.get_by_role("button", name="Replied: Reply to Jordan Lee").click()
+
+    assert page.url == server.url + "/-/jobhunt/jobs/deadlines"
+    message = page.locator(".jh-message")
+    assert "Marked as replied: Reply to Jordan Lee" in message.inner_text()
+    assert item(page, "Reply to Jordan Lee").count() == 0
+    replied = sqlite_utils.Database(path).execute(
+        "select replied_at from contacts where name = 'Jordan Lee'").fetchone()[0]
+    assert replied.startswith("2026-06-15T12:00")
+    screenshot(page, "deadline-action-replied-1366")
+
+    message.get_by_role("button", name="Undo").click()
+    assert page.url == server.url + "/-/jobhunt/jobs/deadlines"
+    assert "Open again: Reply to Jordan Lee" in page.locator(".jh-message").inner_text()
+    assert page.locator(".jh-message button").count() == 0
+    assert item(page, "Reply to Jordan Lee").get_by_role("button", name="Replied: Reply to Jordan Lee").count() == 1
+    assert sqlite_utils.Database(path).execute(
+        "select replied_at from contacts where name = 'Jordan Lee'").fetchone()[0] is None
+
+
+def test_mark_a_thank_you_note_sent_from_the_dashboard(page, server, path):
+    page.goto(server.url + "/-/jobhunt/jobs")
+    deadlines = page.locator("section", has=page.locator("#jh-deadlines-title"))
+    note = deadlines.locator("li", has_text="Send a thank-you note for round 1")
+    note.get_by_role("button", name="Mark sent").click()
+    assert page.url == server.url + "/-/jobhunt/jobs"
+    assert "Thank-you note marked sent" in page.locator(".jh-message").inner_text()
+    assert deadlines.locator("li", has_text="Send a thank-you note for round 1").count() == 0
+    assert sqlite_utils.Database(path)["interviews"].get(1)["thank_you_sent_at"].startswith("2026-06-15")
+
+
+def test_move_a_follow_up_to_another_day(page, server, path):
+    page.goto(server.url + "/-/jobhunt/jobs/applications/1")
+    follow_up = page.locator("li", has_text="Follow up on the application")
+    follow_up.locator("summary", has_text="Move to another day").click()
+    follow_up.get_by_label("New date").fill("2026-06-30")
+    follow_up.get_by_role("button", name="Move").click()
+    assert page.url == server.url + "/-/jobhunt/jobs/applications/1"
+    assert "Follow-up moved to 2026-06-30" in page.locator(".jh-message").inner_text()
+    assert sqlite_utils.Database(path)["applications"].get(1)["follow_up_on"] == "2026-06-30"
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize(
+    "name, url",
+    [
+        ("deadlines", "/-/jobhunt/jobs/deadlines"),
+        ("dashboard", "/-/jobhunt/jobs"),
+        ("application", "/-/jobhunt/jobs/applications/1"),
+    ],
+)
+def test_buttons_fit_the_page(browser, server, name, url, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    assert page.goto(server.url + url).status == 200
+    assert page.locator("form[action$='/deadlines/done'] button").count() >= 2
+    # A click leaves a message with its Undo beside it: shown in the screenshot too.
+    page.locator("form[action$='/deadlines/done'] button", has_text="Mark sent").first.click()
+    assert page.locator(".jh-message form button", has_text="Undo").count() == 1
+    for details in page.locator("details.jh-move").all():
+        details.locator("summary").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"deadline-actions-{name}-{width}")
+    context.close()
