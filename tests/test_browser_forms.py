@@ -200,3 +200,29 @@ def test_every_form_fits_the_screen(server, page, width):
     expect(page.locator(".jh-form-errors")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, f"form-interviews-refused-{width}")
+
+
+def test_dates_and_times_can_be_picked_from_a_calendar_or_typed(server, page):
+    path, srv = server
+    page.goto(srv.url + "/-/jobhunt/jobs")
+    page.get_by_role("link", name="New application").click()
+    page.get_by_label("Company").fill("Calendar Co")
+    page.get_by_label("Role").fill("Analyst")
+    applied = page.locator("input.jh-picker[data-picker-for='f-applied_on']")
+    expect(applied).to_be_visible()
+    applied.fill("2026-03-05")
+    expect(page.get_by_label("Applied on")).to_have_value("2026-03-05")
+    save(page)
+    assert table_rows(path, "applications")[-1]["applied_on"] == "2026-03-05"
+
+    page.get_by_role("link", name="Add interview round").click()
+    starts = page.get_by_label("Starts at")
+    # Typed text shows in the calendar, and a pick replaces the text.
+    starts.fill("2026-03-12 10:00")
+    starts.dispatch_event("change")
+    picker = page.locator("input.jh-picker[data-picker-for='f-scheduled_at']")
+    expect(picker).to_have_value("2026-03-12T10:00")
+    picker.fill("2026-03-13T09:30")
+    expect(starts).to_have_value("2026-03-13 09:30")
+    save(page)
+    assert table_rows(path, "interviews")[-1]["scheduled_at"] == "2026-03-13T09:30:00"
