@@ -53,34 +53,36 @@ def item(page, title):
 
 def test_record_a_recruiters_email_then_mark_it_replied_and_undo(page, server, path):
     # The recruiter wrote this morning: recorded with the contact form.
-    page.goto(server.url + "/-/jobhunt/jobs/contacts/new?company=Acme")
-    page.fill("[name=name]", "Jordan Lee")
+    page.goto(server.url + "/-/jobhunt/jobs")
+    page.get_by_role("link", name="New contact").click()
+    page.fill("[name=company]", "Acme")
+    page.fill("[name=name]", "Hiring Recruiter")
     page.select_option("[name=kind]", "recruiter")
-    page.fill("[name=email]", "jordan@example.com")
+    page.fill("[name=email]", "recruiter@acme.example")
     page.fill("[name=first_contacted_at]", "Jun 15, 2026 09:15")
     page.click("form.jh-form button[type=submit]")
 
     page.goto(server.url + "/-/jobhunt/jobs/deadlines")
-    reply = item(page, "Reply to Jordan Lee")
+    reply = item(page, "Reply to Hiring Recruiter")
     assert reply.count() == 1
-    reply.get_by_role("button", name="Replied: Reply to Jordan Lee").click()
+    reply.get_by_role("button", name="Replied: Reply to Hiring Recruiter").click()
 
     assert page.url == server.url + "/-/jobhunt/jobs/deadlines"
     message = page.locator(".jh-message")
-    assert "Marked as replied: Reply to Jordan Lee" in message.inner_text()
-    assert item(page, "Reply to Jordan Lee").count() == 0
+    assert "Marked as replied: Reply to Hiring Recruiter" in message.inner_text()
+    assert item(page, "Reply to Hiring Recruiter").count() == 0
     replied = sqlite_utils.Database(path).execute(
-        "select replied_at from contacts where name = 'Jordan Lee'").fetchone()[0]
+        "select replied_at from contacts where name = 'Hiring Recruiter'").fetchone()[0]
     assert replied.startswith("2026-06-15T12:00")
     screenshot(page, "deadline-action-replied-1366")
 
     message.get_by_role("button", name="Undo").click()
     assert page.url == server.url + "/-/jobhunt/jobs/deadlines"
-    assert "Open again: Reply to Jordan Lee" in page.locator(".jh-message").inner_text()
+    assert "Open again: Reply to Hiring Recruiter" in page.locator(".jh-message").inner_text()
     assert page.locator(".jh-message button").count() == 0
-    assert item(page, "Reply to Jordan Lee").get_by_role("button", name="Replied: Reply to Jordan Lee").count() == 1
+    assert item(page, "Reply to Hiring Recruiter").get_by_role("button", name="Replied: Reply to Hiring Recruiter").count() == 1
     assert sqlite_utils.Database(path).execute(
-        "select replied_at from contacts where name = 'Jordan Lee'").fetchone()[0] is None
+        "select replied_at from contacts where name = 'Hiring Recruiter'").fetchone()[0] is None
 
 
 def test_mark_a_thank_you_note_sent_from_the_dashboard(page, server, path):
@@ -92,6 +94,30 @@ def test_mark_a_thank_you_note_sent_from_the_dashboard(page, server, path):
     assert "Thank-you note marked sent" in page.locator(".jh-message").inner_text()
     assert deadlines.locator("li", has_text="Send a thank-you note for round 1").count() == 0
     assert sqlite_utils.Database(path)["interviews"].get(1)["thank_you_sent_at"].startswith("2026-06-15")
+
+
+def test_add_an_interview_round_then_mark_its_thank_you_note_sent(page, server, path):
+    # From the dashboard to a new application, a round that took place this
+    # morning, and its thank-you note ticked off on the application page.
+    page.goto(server.url + "/-/jobhunt/jobs")
+    page.get_by_role("link", name="New application").click()
+    page.get_by_label("Company").fill("Roundtable Systems")
+    page.get_by_label("Role").fill("Data Analyst")
+    page.click("form.jh-form button[type=submit]")
+    page.get_by_role("link", name="Add interview round").click()
+    page.get_by_label("Stage").select_option("technical")
+    page.get_by_label("Starts at").fill("Jun 15, 2026 09:00")
+    page.click("form.jh-form button[type=submit]")
+    assert "/-/jobhunt/jobs/applications/" in page.url
+    note = page.locator("li", has_text="Send a thank-you note for round 1")
+    note.get_by_role("button", name="Mark sent").click()
+    assert "Thank-you note marked sent" in page.locator(".jh-message").inner_text()
+    db = sqlite_utils.Database(path)
+    row = db.execute(
+        "select i.thank_you_sent_at, a.status from interviews i join applications a on a.id = i.application_id "
+        "join companies c on c.id = a.company_id where c.name = 'Roundtable Systems'"
+    ).fetchone()
+    assert row[0].startswith("2026-06-15T12:00") and row[1] == "interviewing"
 
 
 def test_move_a_follow_up_to_another_day(page, server, path):

@@ -258,9 +258,9 @@ async def test_save_refuses_what_the_browser_says_came_from_another_site(ds, off
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("actor,allowed", [("alice", True), ("bob", False), (None, False)])
+@pytest.mark.parametrize("actor,allowed", [("writer-one", True), ("reader-one", False), (None, False)])
 async def test_only_writers_may_save(offers_db, actor, allowed):
-    ds = make_datasette(offers_db, metadata=plugin_metadata(writers=["alice"]))
+    ds = make_datasette(offers_db, metadata=plugin_metadata(writers=["writer-one"]))
     await ds.invoke_startup()
     cookies = actor_cookies(ds, actor)
     page = await ds.client.get("/-/jobhunt/jobs/compare", cookies=cookies)

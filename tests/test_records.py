@@ -223,7 +223,7 @@ def test_a_thank_you_note_before_the_interview_is_refused(conn):
 
 @pytest.mark.now(NOW)
 @pytest.mark.parametrize("table, fields, column", [
-    ("contacts", {"company": "Acme", "name": "Kim", "replied_at": "2026-11-17 09:00"},
+    ("contacts", {"company": "Acme", "name": "Recruiter Two", "replied_at": "2026-11-17 09:00"},
      "replied_at"),
     ("interviews", {"company": "Acme", "role": "Engineer", "round": "1",
                     "thank_you_sent_at": "Nov 20, 2026"}, "thank_you_sent_at"),
@@ -237,7 +237,7 @@ def test_something_that_happened_more_than_a_day_ahead_is_refused(conn, table, f
 
 @pytest.mark.now(NOW)
 def test_a_happened_time_within_a_day_is_taken(conn):
-    save(conn, "contacts", {"company": "Acme", "name": "Kim", "replied_at": "2026-11-16 08:00"})
+    save(conn, "contacts", {"company": "Acme", "name": "Recruiter Two", "replied_at": "2026-11-16 08:00"})
 
 
 @pytest.mark.now(NOW)
@@ -272,7 +272,7 @@ def _search(conn):
         "2026-11-10T10:00:00+00:00",)
     save(conn, "ratings", {"company": "Acme", "role": "Engineer", "criterion": "team",
                            "score": "4"})
-    save(conn, "contacts", {"company": "Acme", "name": "Kim"})
+    save(conn, "contacts", {"company": "Acme", "name": "Recruiter Two"})
     application(conn, role="Manager")
 
 
@@ -324,7 +324,7 @@ def test_delete_of_a_note_and_of_a_company(conn):
 @pytest.mark.now(NOW)
 def test_close_and_reopen_each_deadline(conn):
     application(conn, follow_up_on="2026-11-14")
-    save(conn, "contacts", {"company": "Acme", "name": "Kim", "first_contacted_at": "2026-11-13"})
+    save(conn, "contacts", {"company": "Acme", "name": "Recruiter Two", "first_contacted_at": "2026-11-13"})
     save(conn, "interviews", {"company": "Acme", "role": "Engineer", "round": "1",
                               "scheduled_at": "2026-11-14 10:00"})
     close, reopen = records.close_deadline, records.reopen_deadline

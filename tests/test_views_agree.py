@@ -81,7 +81,7 @@ def build_deadline_cases(path: Path) -> Path:
         [
             {"id": 1, "company_id": 1, "name": "Recruiter One", "kind": "recruiter",
              "first_contacted_at": "2026-06-15T08:00:00"},
-            {"id": 2, "company_id": 2, "name": "Sam", "kind": "hiring_manager",
+            {"id": 2, "company_id": 2, "name": "Engineering Lead", "kind": "hiring_manager",
              "first_contacted_at": "2026-06-14T22:30:00+00:00"},
             {"id": 3, "company_id": 3, "name": "Recruiter Three", "kind": "recruiter",
              "first_contacted_at": "2026-06-10T09:00", "replied_at": "2026-06-10T12:00"},
@@ -166,7 +166,7 @@ async def test_deadlines_view_agrees_with_deadlines_json(tmp_path, monkeypatch, 
             # The page's time in the configured zone, less its offset.
             assert item["due_at"] == row["due_local"] + item["due_at"][19:]
     # The titles are the page's, brackets and all.
-    assert view[("recruiter_reply", "contacts", 2)]["title"] == "Reply to Sam (hiring manager)"
+    assert view[("recruiter_reply", "contacts", 2)]["title"] == "Reply to Engineering Lead (hiring manager)"
     assert view[("recruiter_reply", "contacts", 1)]["title"] == "Reply to Recruiter One"
     # The stored value is carried as stored.
     assert view[("follow_up", "applications", 5)]["stored_time"] == " 2026-06-25 "

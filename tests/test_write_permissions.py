@@ -27,8 +27,8 @@ ROUTES = {
     "edit": (f"{J}/ratings/1/edit", {"score": "1"}, 303),
     "delete": (f"{J}/ratings/3/delete", {}, 303),
 }
-WRITERS = ["alice"]
-ACTORS = {"anonymous": None, "writer": "alice", "non-writer": "bob"}
+WRITERS = ["writer-one"]
+ACTORS = {"anonymous": None, "writer": "writer-one", "non-writer": "reader-one"}
 REFUSED = "read-only here, or writing is limited"
 
 
@@ -60,7 +60,7 @@ async def test_permission_matrix(sample_path, route, immutable, who):
     proof = datasette(copy)
     await proof.invoke_startup()
     before = snapshot(copy)
-    response = await post(proof, url, fields, cookies=actor_cookies(proof, "alice"))
+    response = await post(proof, url, fields, cookies=actor_cookies(proof, "writer-one"))
     assert response.status_code == success, response.text[:500]
     assert snapshot(copy) != before
 
