@@ -220,6 +220,7 @@ def save_in_statement(conn: sqlite3.Connection, table: str, fields: Mapping[str,
                 else:
                     pending.values[name] = None
     if pending is None or errors:
+        _guardrails_of_the_rest(spec, cells, errors, before, tz, confirm, unit)
         raise Refused(errors.by_field, kinds=errors.kinds)
     merged = dict(before or {})
     merged.update(pending.values)
@@ -295,6 +296,20 @@ def _duplicate(spec: TableSpec, parent: tuple, values: dict[str, Any]) -> str:
     return (f"there is already {article} {singular} {' / '.join(key)}; "
             "edit that one, or change the "
             + " or ".join(k.replace("_", " ") for k in spec.keys))
+
+
+def _guardrails_of_the_rest(spec: TableSpec, cells: dict[str, Any], errors: "_FieldErrors",
+                            before: dict[str, Any] | None, tz: tzinfo, confirm: bool,
+                            unit: Unit) -> None:
+    """A refused form shows every error at once: the guardrails also look at
+    the values that could be read when others could not."""
+    rest = {name: value for name, value in cells.items() if name not in errors.by_field}
+    checker = RowChecker(_FieldErrors())
+    partial = checker.check(spec, unit, 1, checker.fields(spec, list(rest)), list(rest.values()), set())
+    if partial is not None:
+        merged = dict(before or {})
+        merged.update(partial.values)
+        _guardrails(spec, partial.values, before, merged, tz, confirm, errors, unit)
 
 
 def _guardrails(spec: TableSpec, given: dict[str, Any], before: dict[str, Any] | None,

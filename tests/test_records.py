@@ -222,6 +222,19 @@ def test_a_thank_you_note_before_the_interview_is_refused(conn):
 
 
 @pytest.mark.now(NOW)
+def test_a_refused_form_lists_guardrails_beside_unreadable_values(conn):
+    # One answer names both mistakes: the unreadable length and the note dated
+    # before the round, so the person fixes them in one go.
+    interview = save(conn, "interviews", {"company": "Acme", "role": "Engineer", "round": "1",
+                                          "scheduled_at": "2026-11-12 14:00"})
+    error = refused(conn, "interviews", {"duration_min": "all afternoon",
+                                         "thank_you_sent_at": "2026-11-12 09:00"},
+                    row_id=interview.row_id)
+    assert set(error.errors) == {"duration_min", "thank_you_sent_at"}
+    assert "before the interview started" in error.errors["thank_you_sent_at"]
+
+
+@pytest.mark.now(NOW)
 @pytest.mark.parametrize("table, fields, column", [
     ("contacts", {"company": "Acme", "name": "Recruiter Two", "replied_at": "2026-11-17 09:00"},
      "replied_at"),
