@@ -19,7 +19,7 @@ the offer's edit form.
 
 After a close, the page gone back to shows what was done with an Undo button
 beside the message: the undo's fields travel in a short-lived signed cookie
-that the next job-hunt page reads (:func:`pending_undo`) and clears.
+that the next job-hunt page reads (``undo.pending_undo``) and clears.
 """
 from __future__ import annotations
 
@@ -28,18 +28,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from datasette.utils.asgi import BadRequest, Response
-from itsdangerous import BadSignature
 
 from . import config, deadline_rules, http_methods, permissions
+from .undo import offer as offer_undo
 from .urls import JobhuntUrls
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
-UNDO_COOKIE = "jobhunt_undo"
-_UNDO_NAMESPACE = "jobhunt-undo"
-# Long enough to read the message and change one's mind.
-UNDO_SECONDS = 15 * 60
 POST_ONLY_HEADERS = {"Allow": "POST"}
 # A path on this site: one leading slash (two would name another host), no
 # backslash (browsers read it as a slash), no space or control character.
@@ -115,10 +111,7 @@ async def _act(request, datasette: "Datasette", undo: bool) -> Response:
         offer["next"] = found["stored"]
     if kind.action.outcomes:
         offer["outcome"] = found["outcome"]
-    response.set_cookie(
-        UNDO_COOKIE, datasette.sign(offer, _UNDO_NAMESPACE),
-        max_age=UNDO_SECONDS, httponly=True, samesite="lax",
-    )
+    offer_undo(datasette, response, offer)
     return response
 
 
@@ -222,23 +215,3 @@ def _refusal(kind: "deadline_rules.Kind", error) -> str:
     messages = [m if not f else f"{sent}: {m}" for f, m in error.errors.items()]
     return "; ".join(messages) or "The deadline could not be closed"
 
-
-# --- the Undo button on the next page -----------------------------------------------
-
-
-def pending_undo(datasette: "Datasette", request) -> dict | None:
-    """The undo a job-hunt page offers beside the message of the last close, if any."""
-    raw = request.cookies.get(UNDO_COOKIE) if request is not None else None
-    if not raw:
-        return None
-    try:
-        offer = datasette.unsign(raw, _UNDO_NAMESPACE)
-    except BadSignature:  # a forged cookie, or one from another secret
-        return None
-    return offer if isinstance(offer, dict) else None
-
-
-def clear_undo(request, response: Response) -> None:
-    """Shown once: the page that read the undo cookie clears it."""
-    if request is not None and request.cookies.get(UNDO_COOKIE):
-        response.set_cookie(UNDO_COOKIE, "", max_age=0, expires=0, httponly=True, samesite="lax")

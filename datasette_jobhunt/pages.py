@@ -4,7 +4,7 @@ from __future__ import annotations
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import Forbidden, NotFound, Response
 
-from . import databases
+from . import databases, undo
 from .permissions import can_view_database
 from .urls import JobhuntUrls, route_database
 
@@ -27,14 +27,12 @@ async def render(request, datasette, template: str, context: dict, status: int =
     """A job-hunt page; every template can build links with ``jobhunt_urls``,
     knows its own address (``jobhunt_here``, where its buttons come back to)
     and finds the Undo of a deadline just closed in ``jobhunt_undo``."""
-    from . import deadline_actions
-
     html = await datasette.render_template(
         template,
         {
             "jobhunt_urls": JobhuntUrls(datasette),
             "jobhunt_here": request.full_path,
-            "jobhunt_undo": deadline_actions.pending_undo(datasette, request),
+            "jobhunt_undo": undo.pending_undo(datasette, request),
             **context,
         },
         request=request,
@@ -42,5 +40,5 @@ async def render(request, datasette, template: str, context: dict, status: int =
     # Datasette 0.65's base template names no language; 1.0's says lang="en".
     html = html.replace("<html>", '<html lang="en">', 1)
     response = Response.html(html, status=status)
-    deadline_actions.clear_undo(request, response)
+    undo.clear_undo(request, response)
     return response

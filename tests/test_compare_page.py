@@ -236,7 +236,7 @@ async def test_save_needs_csrf(ds, offers_db):
 @pytest.mark.parametrize(
     "headers",
     [{"sec-fetch-site": "cross-site"}, {"sec-fetch-site": "same-site"},
-     {"origin": "https://elsewhere.example"}, {"origin": "null"}],
+     {"origin": "https://elsewhere.example"}],
 )
 async def test_save_refuses_what_the_browser_says_came_from_another_site(ds, offers_db, headers):
     # Even with a matching token and cookie: on 0.65 too, where Datasette's own

@@ -105,7 +105,6 @@ CROSS_SITE = [
     {"sec-fetch-site": "cross-site"},
     {"sec-fetch-site": "same-site"},
     {"origin": "https://elsewhere.example"},
-    {"origin": "null"},
 ]
 
 
