@@ -73,7 +73,7 @@ WHERE {latest_revision("o")}"""
 # repeats those expressions per reference (about 900 opcodes per row for
 # annual_comp alone). Materialised stages read about a third faster when only
 # the values are selected. MATERIALIZED needs SQLite 3.35.
-_MATERIALIZED = "materialized " if sqlite3.sqlite_version_info >= (3, 35) else ""
+MATERIALIZED = "materialized " if sqlite3.sqlite_version_info >= (3, 35) else ""
 
 
 def money_ctes(source: str) -> str:
@@ -99,7 +99,7 @@ def money_ctes(source: str) -> str:
     """
     ok = f"(per_base is not null and {number('base_salary')} is not null)"
     return f"""
-jh_m1 as {_MATERIALIZED}(
+jh_m1 as {MATERIALIZED}(
   select o1.*,
     {number('base_salary')} * per_base as base,
     case when {ok} then coalesce({number('bonus_target')}, 0.0) * per_base end as bonus,
@@ -111,7 +111,7 @@ jh_m1 as {_MATERIALIZED}(
     coalesce({number('retirement_match_pct')}, 0.0) as jh_pct
   from {source} o1
 ),
-jh_m2 as {_MATERIALIZED}(
+jh_m2 as {MATERIALIZED}(
   select jh_m1.*,
     base * jh_pct / 100 as retirement,
     case when base is null then null when 12 * 1 < jh_cliff then 0.0
@@ -120,7 +120,7 @@ jh_m2 as {_MATERIALIZED}(
       else jh_equity_eff * min(:jh_horizon, jh_vesting_years) / jh_vesting_years end as jh_vested_h
   from jh_m1
 ),
-jh_offer as {_MATERIALIZED}(
+jh_offer as {MATERIALIZED}(
   select jh_m2.*,
     jh_vested_h / :jh_horizon as equity,
     base + bonus + signing + retirement + jh_vested_1 as first_year_comp,

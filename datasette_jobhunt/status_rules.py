@@ -26,7 +26,7 @@ from typing import Iterable
 from . import clock
 from .config import Config
 from .deadlines import zone
-from .sql import in_list
+from .sql import MATERIALIZED, in_list
 from .vocabulary import APPLICATION_STATUSES, CLOSED_APPLICATION_STATUSES
 
 # Tables whose rows move their application's status, and the columns the
@@ -55,10 +55,12 @@ _TARGET = f"""CASE
     END"""
 
 
+# UPDATE ... FROM (SQLite 3.33) reads the moved rows once; the same update
+# through correlated subqueries took twice as long over an ingest.
 def _sql(skip_explicit: bool) -> str:
     skip = f"AND a.id NOT IN (SELECT id FROM temp.{EXPLICIT_TABLE})" if skip_explicit else ""
     return f"""
-WITH moved(id, status) AS (
+WITH moved(id, status) AS {MATERIALIZED}(
     SELECT id, target FROM (
         SELECT a.id, a.status, {_TARGET} AS target
         FROM applications a
@@ -71,12 +73,12 @@ WITH moved(id, status) AS (
            OR instr('{_PATH}', ',' || target || ',') > instr('{_PATH}', ',' || status || ','))
 )
 UPDATE applications
-SET status = (SELECT m.status FROM moved m WHERE m.id = applications.id),
+SET status = moved.status,
     rejected_on = CASE
-        WHEN (SELECT m.status FROM moved m WHERE m.id = applications.id) = 'rejected'
-             AND (rejected_on IS NULL OR rejected_on = '') THEN :today
+        WHEN moved.status = 'rejected' AND (rejected_on IS NULL OR rejected_on = '') THEN :today
         ELSE rejected_on END
-WHERE id IN (SELECT id FROM moved)
+FROM moved
+WHERE applications.id = moved.id
 """
 
 
