@@ -43,7 +43,9 @@ fi
 
 # --- both Datasette lines ---
 # The primary run uses what `pip install datasette` gives (0.65.5); the same
-# suite then runs again on Datasette 1.0a41 in .venv-1.0.
+# suite runs on Datasette 1.0a41 in .venv-1.0. The two runs go side by side
+# (each pytest keeps one core busy), each into its own log, printed in full
+# once both have finished; JOBHUNT_TEST_SERIAL=1 runs them one after the other.
 run_suite() {  # run_suite VENV LABEL [pytest arguments]
     local venv="$1" label="$2"
     shift 2
@@ -57,16 +59,29 @@ run_suite() {  # run_suite VENV LABEL [pytest arguments]
     return "$rc"
 }
 
-primary=0
-run_suite .venv "Datasette $(.venv/bin/python -c 'import datasette.version as v; print(v.__version__)')" "$@" || primary=$?
-
 if [ ! -x .venv-1.0/bin/python ]; then
     "$PYTHON" -m venv .venv-1.0
 fi
 .venv-1.0/bin/python -m pip install --quiet 'datasette==1.0a41'
 .venv-1.0/bin/python -m pip install --quiet -e '.[test]'
+
+primary_label="Datasette $(.venv/bin/python -c 'import datasette.version as v; print(v.__version__)')"
+primary=0
 second=0
-run_suite .venv-1.0 "Datasette 1.0a41" "$@" || second=$?
+if [ "${JOBHUNT_TEST_SERIAL:-}" = "1" ]; then
+    run_suite .venv "$primary_label" "$@" || primary=$?
+    run_suite .venv-1.0 "Datasette 1.0a41" "$@" || second=$?
+else
+    logs=$(mktemp -d)
+    run_suite .venv "$primary_label" "$@" > "$logs/primary.log" 2>&1 &
+    primary_pid=$!
+    run_suite .venv-1.0 "Datasette 1.0a41" "$@" > "$logs/second.log" 2>&1 &
+    second_pid=$!
+    wait "$primary_pid" || primary=$?
+    wait "$second_pid" || second=$?
+    cat "$logs/primary.log" "$logs/second.log"
+    rm -rf "$logs"
+fi
 
 if [ "$primary" -ne 0 ]; then
     echo "scripts/test.sh: FAILED on Datasette 0.65 (.venv), exit $primary" >&2
