@@ -121,6 +121,17 @@ def signed_post_parts(ds):
     return {"csrftoken": token}, {"ds_csrftoken": token}, headers
 
 
+async def signed_post(ds, url, data, cookies=None, headers=None):
+    """A POST that passes each line's CSRF check, as a page on this site sends it."""
+    fields, csrf_cookies, same_site = signed_post_parts(ds)
+    return await ds.client.post(
+        url,
+        data={**fields, **data},
+        cookies={**csrf_cookies, **(cookies or {})},
+        headers={**same_site, **(headers or {})},
+    )
+
+
 # --- a small, known job search ----------------------------------------------
 
 # The moment the sample and the hostile data are written around.

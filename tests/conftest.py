@@ -1,4 +1,6 @@
 """Fixtures shared by the test modules; the helpers they build on are in builders.py."""
+import sqlite3
+
 import pytest
 import sqlite_utils
 from builders import (
@@ -51,6 +53,15 @@ def db_path(tmp_path):
     path = tmp_path / "jobs.db"
     schema.init(sqlite_utils.Database(path))
     return path
+
+
+@pytest.fixture
+def conn(db_path, fixed_now):
+    """A plain connection to db_path, with the plugin's clock installed."""
+    connection = sqlite3.connect(db_path)
+    clock.install(connection)
+    yield connection
+    connection.close()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from builders import (
     plugin_metadata,
     post_forms,
     recruiter,
+    signed_post,
     signed_post_parts,
     snapshot,
 )
@@ -67,16 +68,6 @@ async def open_items(ds):
     return {(i["kind"], i["table"], i["row_id"]) for i in response.json()["items"]}
 
 
-async def post(ds, url, data, cookies=None, headers=None):
-    fields, csrf_cookies, same_site = signed_post_parts(ds)
-    return await ds.client.post(
-        url,
-        data={**fields, **data},
-        cookies={**csrf_cookies, **(cookies or {})},
-        headers={**same_site, **(headers or {})},
-    )
-
-
 async def follow(ds, response, cookies=None):
     """The page a 303 leads to, with the cookies it set (the message, the undo)."""
     assert response.status_code == 303, response.text
@@ -97,7 +88,7 @@ async def test_each_kind_is_done_then_undone(ds, path, kind):
     assert item in await open_items(ds)
     assert value(path, table, row_id, column) == before
 
-    response = await post(ds, DONE, {"kind": kind, "table": table, "row_id": str(row_id),
+    response = await signed_post(ds, DONE, {"kind": kind, "table": table, "row_id": str(row_id),
                                      "next": "/-/jobhunt/jobs", **extra})
     assert response.headers["location"] == "/-/jobhunt/jobs"
     assert done(value(path, table, row_id, column))
@@ -114,7 +105,7 @@ async def test_each_kind_is_done_then_undone(ds, path, kind):
     cleared = [h for h in page.headers.get_list("set-cookie") if "max-age=0" in h.lower()]
     assert {h.split("=", 1)[0] for h in cleared} == {"ds_messages", "jobhunt_undo"}
 
-    undone = await post(ds, undo["action"], undo["fields"], headers={"referer": "http://localhost/-/jobhunt/jobs"})
+    undone = await signed_post(ds, undo["action"], undo["fields"], headers={"referer": "http://localhost/-/jobhunt/jobs"})
     assert undone.headers["location"] == "/-/jobhunt/jobs"
     assert value(path, table, row_id, column) == before
     assert item in await open_items(ds)
@@ -124,7 +115,7 @@ async def test_each_kind_is_done_then_undone(ds, path, kind):
 
 
 async def test_a_follow_up_moves_to_another_day_and_back(ds, path):
-    response = await post(
+    response = await signed_post(
         ds, DONE, {"kind": "follow_up", "table": "applications", "row_id": "1", "next": "Jun 30, 2026"},
         headers={"referer": "http://localhost/-/jobhunt/jobs/applications/1"},
     )
@@ -135,19 +126,19 @@ async def test_a_follow_up_moves_to_another_day_and_back(ds, path):
     assert "Follow-up moved to 2026-06-30" in page.text
     [undo] = post_forms(page.text, "/deadlines/undo")
     assert undo["fields"]["next"] == "2026-06-16"
-    await post(ds, undo["action"], undo["fields"])
+    await signed_post(ds, undo["action"], undo["fields"])
     assert value(path, "applications", 1, "follow_up_on") == "2026-06-16"
 
 
 async def test_done_at_a_given_time(ds, path):
-    response = await post(ds, DONE, {"kind": "recruiter_reply", "table": "contacts", "row_id": "1",
+    response = await signed_post(ds, DONE, {"kind": "recruiter_reply", "table": "contacts", "row_id": "1",
                                      "at": "Jun 15, 2026 09:30"})
     assert response.status_code == 303
     assert value(path, "contacts", 1, "replied_at").startswith("2026-06-15T09:30")
 
 
 async def test_an_interview_rejected_from_its_button_moves_the_application(ds, path):
-    response = await post(ds, DONE, {"kind": "interview", "table": "interviews", "row_id": "2",
+    response = await signed_post(ds, DONE, {"kind": "interview", "table": "interviews", "row_id": "2",
                                      "outcome": "rejected"})
     assert response.status_code == 303
     db = sqlite_utils.Database(path)
@@ -159,7 +150,7 @@ async def test_an_interview_rejected_from_its_button_moves_the_application(ds, p
 async def test_deciding_on_an_offer_goes_to_its_edit_form(ds, path):
     before = snapshot(path)
     for url in (DONE, UNDO):
-        response = await post(ds, url, {"kind": "offer_decision", "table": "offers", "row_id": "1",
+        response = await signed_post(ds, url, {"kind": "offer_decision", "table": "offers", "row_id": "1",
                                         "next": "/-/jobhunt/jobs/deadlines"})
         assert response.status_code == 303
         location = response.headers["location"]
@@ -179,14 +170,14 @@ async def test_deciding_on_an_offer_goes_to_its_edit_form(ds, path):
     ],
 )
 async def test_goes_back_only_to_this_site(ds, next_value, location):
-    response = await post(ds, DONE, {"kind": "thank_you", "table": "interviews", "row_id": "1",
+    response = await signed_post(ds, DONE, {"kind": "thank_you", "table": "interviews", "row_id": "1",
                                      "next": next_value})
     assert response.status_code == 303
     assert response.headers["location"] == location
 
 
 async def test_a_referer_on_another_site_is_not_followed(ds):
-    response = await post(ds, DONE, {"kind": "thank_you", "table": "interviews", "row_id": "1"},
+    response = await signed_post(ds, DONE, {"kind": "thank_you", "table": "interviews", "row_id": "1"},
                           headers={"referer": "http://evil.example/-/jobhunt/jobs"})
     assert response.headers["location"] == "/-/jobhunt/jobs/deadlines"
 
@@ -218,7 +209,7 @@ BOTH = (DONE, UNDO)
 async def test_bad_requests_get_400_and_write_nothing(ds, path, data, message, urls):
     before = snapshot(path)
     for url in urls:
-        response = await post(ds, url, data)
+        response = await signed_post(ds, url, data)
         assert response.status_code == 400, (url, response.text[:500])
         assert message in response.text
     assert snapshot(path) == before
@@ -232,7 +223,7 @@ async def test_get_is_405(ds):
 
 
 async def test_a_database_that_is_not_there_is_404(ds):
-    response = await post(ds, "/-/jobhunt/nope/deadlines/done",
+    response = await signed_post(ds, "/-/jobhunt/nope/deadlines/done",
                           {"kind": "thank_you", "table": "interviews", "row_id": "1"})
     assert response.status_code == 404
 
@@ -292,7 +283,7 @@ async def test_hostile_names_are_escaped_in_the_message(tmp_path):
     ds = make_datasette(path, metadata=plugin_metadata(timezone=DEADLINES_ZONE))
     page = await ds.client.get("/-/jobhunt/jobs/deadlines")
     assert "<script>alert(1)" not in page.text
-    response = await post(ds, DONE, {"kind": "recruiter_reply", "table": "contacts", "row_id": "1",
+    response = await signed_post(ds, DONE, {"kind": "recruiter_reply", "table": "contacts", "row_id": "1",
                                      "next": "/-/jobhunt/jobs/deadlines"})
     page = await follow(ds, response)
     assert "Marked as replied" in page.text

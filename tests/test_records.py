@@ -5,21 +5,13 @@ import pytest
 import sqlite_utils
 from builders import snapshot
 
-from datasette_jobhunt import clock, records
+from datasette_jobhunt import records
 from datasette_jobhunt.config import Config
 from datasette_jobhunt.ingest import ingest_files
 from datasette_jobhunt.records import Refused
 
 CONFIG = Config(currency="USD", timezone="America/New_York")
 NOW = "2026-11-15T09:00:00-05:00"
-
-
-@pytest.fixture
-def conn(db_path, fixed_now):
-    connection = sqlite3.connect(db_path)
-    clock.install(connection)
-    yield connection
-    connection.close()
 
 
 def save(conn, table, fields, **kwargs):

@@ -1,12 +1,11 @@
 """An application's status follows its interviews and offers, from ingest and from a form."""
-import sqlite3
 import textwrap
 from datetime import datetime
 
 import pytest
 import sqlite_utils
 
-from datasette_jobhunt import clock, records
+from datasette_jobhunt import records
 from datasette_jobhunt.config import Config
 from datasette_jobhunt.ingest import ingest_files
 
@@ -14,14 +13,6 @@ CONFIG = Config(timezone="America/New_York")
 # 02:00 in UTC is still the evening before in New York.
 NOW = "2026-11-15T02:00:00+00:00"
 TODAY = "2026-11-14"
-
-
-@pytest.fixture
-def conn(db_path, fixed_now):
-    connection = sqlite3.connect(db_path)
-    clock.install(connection)
-    yield connection
-    connection.close()
 
 
 def ingest(db_path, tmp_path, text, name="rows.yaml"):

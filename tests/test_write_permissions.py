@@ -9,7 +9,7 @@ from builders import (
     actor_cookies,
     make_datasette,
     plugin_metadata,
-    signed_post_parts,
+    signed_post,
     snapshot,
 )
 
@@ -37,17 +37,6 @@ def datasette(path, immutable=False, writers=WRITERS):
     return make_datasette(path, immutable=immutable, metadata=plugin_metadata(**config))
 
 
-async def post(ds, url, data, cookies=None, headers=None):
-    """A POST that passes each line's CSRF check, as a page on this site sends it."""
-    fields, csrf_cookies, same_site = signed_post_parts(ds)
-    return await ds.client.post(
-        url,
-        data={**fields, **data},
-        cookies={**csrf_cookies, **(cookies or {})},
-        headers={**same_site, **(headers or {})},
-    )
-
-
 @pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("immutable", [False, True], ids=["mutable", "immutable"])
 @pytest.mark.parametrize("who", ACTORS)
@@ -60,14 +49,14 @@ async def test_permission_matrix(sample_path, route, immutable, who):
     proof = datasette(copy)
     await proof.invoke_startup()
     before = snapshot(copy)
-    response = await post(proof, url, fields, cookies=actor_cookies(proof, "writer-one"))
+    response = await signed_post(proof, url, fields, cookies=actor_cookies(proof, "writer-one"))
     assert response.status_code == success, response.text[:500]
     assert snapshot(copy) != before
 
     ds = datasette(sample_path, immutable=immutable)
     await ds.invoke_startup()
     before = snapshot(sample_path)
-    response = await post(ds, url, fields, cookies=actor_cookies(ds, ACTORS[who]))
+    response = await signed_post(ds, url, fields, cookies=actor_cookies(ds, ACTORS[who]))
     if who == "writer" and not immutable:
         assert response.status_code == success
         assert snapshot(sample_path) != before
@@ -84,7 +73,7 @@ async def test_without_writers_anyone_may_write_a_mutable_database(sample_path, 
     url, fields, success = ROUTES[route]
     ds = datasette(sample_path, writers=None)
     before = snapshot(sample_path)
-    response = await post(ds, url, fields, cookies=actor_cookies(ds, ACTORS[who]))
+    response = await signed_post(ds, url, fields, cookies=actor_cookies(ds, ACTORS[who]))
     assert response.status_code == success
     assert snapshot(sample_path) != before
 
@@ -94,7 +83,7 @@ async def test_without_writers_an_immutable_database_refuses_everyone(sample_pat
     url, fields, _ = ROUTES[route]
     ds = datasette(sample_path, immutable=True, writers=None)
     before = snapshot(sample_path)
-    response = await post(ds, url, fields)
+    response = await signed_post(ds, url, fields)
     assert response.status_code == 403 and REFUSED in response.text
     assert snapshot(sample_path) == before
 
@@ -115,10 +104,10 @@ async def test_a_post_from_another_site_is_refused(sample_path, route, headers):
     ds = datasette(sample_path, writers=None)
     before = snapshot(sample_path)
     # With this site's token and cookie: only the browser's headers give it away.
-    response = await post(ds, url, fields, headers=headers)
+    response = await signed_post(ds, url, fields, headers=headers)
     assert response.status_code == 403
     assert snapshot(sample_path) == before
-    response = await post(ds, url, fields)
+    response = await signed_post(ds, url, fields)
     assert response.status_code == success
     assert snapshot(sample_path) != before
 
