@@ -1,4 +1,6 @@
 """The deadlines page in Chromium, at a phone's width and a desktop's, with JavaScript off."""
+import re
+
 import pytest
 from builders import (
     DEADLINES_NOW,
@@ -10,6 +12,7 @@ from builders import (
     screenshot,
     write_metadata,
 )
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.now(DEADLINES_NOW)
 
@@ -51,10 +54,10 @@ def test_deadlines_page(browser, server, width, name):
     # The window form works by GET without JavaScript.
     page.fill("#deadlines-within", "2")
     page.click(".deadlines-window button")
-    assert "within=2" in page.url
-    assert page.locator("ol.deadline-list > li").count() == 3
+    expect(page).to_have_url(re.compile(r"within=2"))
+    expect(page.locator("ol.deadline-list > li")).to_have_count(3)
     # Each item links to its row.
     page.click("text=Send a thank-you note for round 1")
-    assert page.url == server.url + "/jobs/interviews/1"
-    assert page.locator("h1").inner_text().startswith("interviews")
+    expect(page).to_have_url(server.url + "/jobs/interviews/1")
+    expect(page.locator("h1")).to_have_text(re.compile(r"^\s*interviews"))
     context.close()
