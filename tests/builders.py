@@ -675,3 +675,56 @@ def post_forms(html: str, action: str = "") -> list[dict]:
     parser = _PostForms()
     parser.feed(html)
     return [f for f in parser.forms if f["action"].split("?")[0].endswith(action)]
+
+
+# --- every job-hunt page a person can reach -------------------------------------
+
+
+class _Hrefs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+# Addresses under /-/jobhunt that are documents, not pages to look at.
+_NOT_PAGES = re.compile(r"\.(json|ics|csv)(\?|$)")
+
+
+def jobhunt_pages(server_url: str, start: str = "/-/jobhunt", limit: int = 60) -> list[str]:
+    """The job-hunt pages reachable by links from ``start`` on a served
+    instance, as paths with their query strings, in the order found. One page
+    per route shape: a second application page or edit form adds nothing
+    to a check that runs on every page, so numbers in paths are collapsed
+    when deciding what is new."""
+    found: list[str] = []
+    shapes: set[str] = set()
+    queue = [start]
+    while queue and len(found) < limit:
+        path = queue.pop(0)
+        response = httpx.get(server_url + path, follow_redirects=True, timeout=30)
+        if response.status_code != 200 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        here = response.url.path + (f"?{response.url.query.decode()}" if response.url.query else "")
+        shape = re.sub(r"/\d+(?=/|$)", "/N", response.url.path)
+        if shape in shapes:
+            continue
+        shapes.add(shape)
+        found.append(here)
+        parser = _Hrefs()
+        parser.feed(response.text)
+        for href in parser.hrefs:
+            parts = httpx.URL(server_url + path).join(href)
+            if parts.host != "127.0.0.1" or not parts.path.startswith("/-/jobhunt"):
+                continue
+            if _NOT_PAGES.search(parts.path):
+                continue
+            link = parts.path + (f"?{parts.query.decode()}" if parts.query else "")
+            if re.sub(r"/\d+(?=/|$)", "/N", parts.path) not in shapes and link not in queue:
+                queue.append(link)
+    return found
