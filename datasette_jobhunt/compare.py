@@ -541,6 +541,36 @@ def weight_text(number: float) -> str:
     return text.removesuffix(".0")
 
 
+def value_text(value: Any) -> str:
+    """A factor's value as the breakdown shows it (its unit is beside its name)."""
+    if value is None:
+        return "missing"
+    if isinstance(value, str):
+        return value
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"
+
+
+ORDINALS = ("first", "second", "third")
+
+
+def reordered_text(offers: Sequence[dict]) -> str | None:
+    """The sentence that says the new order when the ranking changes, naming the top
+    three (a company with two offers listed is named with its role)."""
+    if not offers:
+        return None
+    companies = [o["company"] for o in offers]
+    names = [
+        f"{o['company']} ({o['role']})" if companies.count(o["company"]) > 1 else o["company"]
+        for o in offers[: len(ORDINALS)]
+    ]
+    places = [f"{names[0]} now ranks first"] + [
+        f"{name} {ordinal}" for name, ordinal in zip(names[1:], ORDINALS[1:])
+    ]
+    if len(places) == 1:
+        return places[0] + "."
+    return ", ".join(places[:-1]) + " and " + places[-1] + "."
+
+
 def _either(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
@@ -552,8 +582,11 @@ def summary(doc: dict, count: int) -> dict:
     document lists. ``close_call``, ``flips`` and ``steady`` are sentences or
     None; ``steady`` says that no weight moved by the flip step changes the top
     offer, when two offers or more are compared. ``weights`` and ``horizon``
-    are the form's values. ``offers`` holds, in ranking order, each listed
-    offer's rounded figures, its lines of text and the segments of its score bar.
+    are the form's values. ``reordered`` says the order in words, for the page
+    to announce when new weights change it. ``offers`` holds, in ranking order,
+    each listed offer's rounded figures, its lines of text, the segments of its
+    score bar and the same points as text (``breakdown``: every weighted factor
+    with its value and its points out of the most it could earn).
     """
     labels = {f["name"]: f["label"] for f in doc["factors"]}
     offers = doc["offers"]
@@ -583,12 +616,26 @@ def summary(doc: dict, count: int) -> dict:
         "steady": steady,
         "horizon": weight_text(doc["horizon"]),
         "weights": weights,
-        "offers": [_offer_summary(offer, labels, weights) for offer in offers],
+        "reordered": reordered_text(offers),
+        "offers": [_offer_summary(offer, doc["factors"], weights) for offer in offers],
     }
 
 
-def _offer_summary(offer: dict, labels: Mapping[str, str], weights: Mapping[str, str]) -> dict:
+def _offer_summary(offer: dict, factors: Sequence[dict], weights: Mapping[str, str]) -> dict:
+    labels = {f["name"]: f["label"] for f in factors}
+    units = {f["name"]: f["unit"] for f in factors}
     score = points_text(offer["score"])
+    total = sum(f["weight"] for f in offer["factors"].values() if f["weight"] > 0)
+    breakdown = [
+        {
+            "factor": name,
+            "label": f"{labels[name]} ({units[name]})" if units[name] else labels[name],
+            "value": value_text(f["value"]),
+            "points": f"{points_text(f['contribution'])} of {points_text(100 * f['weight'] / total)} points",
+        }
+        for name, f in offer["factors"].items()
+        if f["weight"] > 0
+    ]
     segments = []
     x = 0.0
     for name, f in offer["factors"].items():
@@ -615,6 +662,7 @@ def _offer_summary(offer: dict, labels: Mapping[str, str], weights: Mapping[str,
         "missing": f"Missing: {', '.join(missing)}" if missing else None,
         "warnings": [f"Warning: {w}" for w in offer["warnings"]],
         "segments": segments,
+        "breakdown": breakdown,
     }
 
 

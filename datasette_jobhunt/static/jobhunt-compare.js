@@ -32,6 +32,23 @@
     });
     var timer = null;
     var latest = 0;
+    var announcer = root.querySelector(".compare-announce");
+    var announceTimer = null;
+
+    function order() {
+      return Array.prototype.map.call(
+        root.querySelectorAll(".compare-ranking tbody tr"),
+        function (tr) { return tr.getAttribute("data-offer-id"); }).join(",");
+    }
+
+    // Says the new order in the polite live region, only when it differs from the one
+    // shown before. Emptied first, so that the same sentence twice is heard twice.
+    function announce(before, doc) {
+      if (!announcer || before === order() || !doc.summary.reordered) return;
+      clearTimeout(announceTimer);
+      announcer.textContent = "";
+      announceTimer = setTimeout(function () { announcer.textContent = doc.summary.reordered; }, 100);
+    }
 
     function query(form) {
       var params = new URLSearchParams();
@@ -68,7 +85,9 @@
             return;
           }
           showError("");
+          var before = order();
           render(result.body);
+          announce(before, result.body);
           if (fromProfile) fillWeights(result.body.summary.weights);
           syncSaveForm(result.body.summary.weights);
           history.replaceState(null, "", pageUrl + (qs ? "?" + qs : ""));
@@ -146,8 +165,34 @@
         svg.appendChild(rect);
       });
       barCell.appendChild(svg);
+      barCell.appendChild(renderBreakdown(offer, text, old));
       tr.appendChild(barCell);
       return tr;
+    }
+
+    // The bar's points as text, drawn as the page draws them; left open if it was.
+    function renderBreakdown(offer, text, old) {
+      var oldDetails = old && old.querySelector("details.compare-breakdown");
+      var details = el("details", { "class": "compare-breakdown" });
+      if (oldDetails && oldDetails.open) details.open = true;
+      var summary = el("summary", {}, "Points by factor");
+      summary.appendChild(el("span", { "class": "jh-visually-hidden" }, ": " + offer.company));
+      details.appendChild(summary);
+      var list = el("dl");
+      text.breakdown.forEach(function (b) {
+        var group = el("div");
+        var name = el("dt");
+        var swatch = el("span", { "class": "swatch" });
+        swatch.style.background = colors[b.factor] || "#999";
+        name.appendChild(swatch);
+        name.appendChild(document.createTextNode(b.label));
+        group.appendChild(name);
+        group.appendChild(el("dd", { "class": "breakdown-value" }, b.value));
+        group.appendChild(el("dd", { "class": "breakdown-points" }, b.points));
+        list.appendChild(group);
+      });
+      details.appendChild(list);
+      return details;
     }
 
     function renderLegend(doc) {
