@@ -728,3 +728,17 @@ def jobhunt_pages(server_url: str, start: str = "/-/jobhunt", limit: int = 60) -
             if re.sub(r"/\d+(?=/|$)", "/N", parts.path) not in shapes and link not in queue:
                 queue.append(link)
     return found
+
+
+# --- accessibility --------------------------------------------------------------
+
+_ACCESSIBILITY_CHECK = (Path(__file__).parent / "accessibility_check.js").read_text()
+
+
+def accessibility_problems(page) -> list[str]:
+    """What the page in Playwright's ``page`` gets wrong, one line each (empty
+    when nothing): <html lang>, exactly one main landmark, a name for every
+    form control, aria-describedby/-labelledby pointing at elements that
+    exist, and text contrast of WCAG AA (4.5:1, 3:1 for large text) against
+    the backgrounds and opacities actually drawn. See accessibility_check.js."""
+    return page.evaluate(_ACCESSIBILITY_CHECK)
