@@ -291,6 +291,147 @@ def build_deadlines_db(path: Path, interviews: int) -> None:
         )
 
 
+def build_dashboard_db(path: Path, applications: int) -> None:
+    """A career office's year: applications at every stage, offers with
+    revisions and decision deadlines, interview rounds, recruiters, ratings
+    and negotiation notes; most of the past is done (notes sent, replies
+    received), and a steady trickle of it is still open and overdue."""
+    db = sqlite_utils.Database(path)
+    schema.init(db)
+    rng = random.Random(SEED)
+    statuses = schema.APPLICATION_STATUSES
+    # Mostly early stages, as in a real search; about one in eight has an offer.
+    status_weights = [40 if s == "applied" else 15 if s in ("screening", "rejected") else 8
+                      for s in statuses]
+    status_of = rng.choices(statuses, status_weights, k=applications)
+
+    def day(offset: int) -> str:
+        # Days around 2026-06-15 (the benchmark's now).
+        from datetime import date, timedelta
+
+        return (date(2026, 6, 15) + timedelta(days=offset)).isoformat()
+
+    companies = max(1, applications // 3)
+    with db.conn:
+        db["companies"].insert_all(
+            ({"id": i, "name": f"Company {i:06d}"} for i in range(1, companies + 1)),
+            batch_size=5000,
+        )
+        db["contacts"].insert_all(
+            (
+                {
+                    "id": i,
+                    "company_id": i,
+                    "name": f"Recruiter {i}",
+                    "kind": "recruiter",
+                    "first_contacted_at": f"{day(-rng.randrange(365))}T10:00:00",
+                    # One in fifty never answered.
+                    "replied_at": None if i % 50 == 0 else f"{day(-1)}T10:00:00",
+                }
+                for i in range(1, companies + 1)
+            ),
+            batch_size=5000,
+        )
+
+        def application(i: int) -> dict:
+            status = status_of[i - 1]
+            closed = status in schema.CLOSED_APPLICATION_STATUSES
+            applied = -rng.randrange(10, 365)
+            return {
+                "id": i,
+                "company_id": 1 + (i - 1) % companies,
+                "role": f"Engineer {(i - 1) // companies}",
+                "status": status,
+                "applied_on": day(applied),
+                "follow_up_on": None if closed else day(applied + rng.randrange(7, 400)),
+                "rejected_on": day(applied + 30) if status == "rejected" else None,
+                "feedback_requested_at": day(applied + 31)
+                if status == "rejected" and i % 20
+                else None,
+            }
+
+        db["applications"].insert_all(
+            (application(i) for i in range(1, applications + 1)), batch_size=5000
+        )
+        offered = [
+            i for i in range(1, applications + 1)
+            if status_of[i - 1] in ("offer", "accepted", "declined")
+        ]
+        offer_status = {"offer": "pending", "accepted": "accepted", "declined": "declined"}
+        offers = []
+        for i in offered:
+            revisions = 1 + i % 3
+            for revision in range(1, revisions + 1):
+                offers.append(
+                    {
+                        "id": len(offers) + 1,
+                        "application_id": i,
+                        "revision": revision,
+                        "currency": "EUR" if i % 10 == 0 else "USD",
+                        "base_salary": rng.randrange(90_000, 260_000),
+                        "bonus_target": rng.randrange(0, 40_000),
+                        "signing_bonus": rng.choice([None, rng.randrange(5_000, 50_000)]),
+                        "equity_total": rng.randrange(0, 400_000),
+                        "retirement_match_pct": rng.choice([0, 3, 6]),
+                        "pto_days": rng.randrange(15, 35),
+                        "remote": rng.choice(REMOTES),
+                        "commute_minutes": rng.randrange(0, 90),
+                        "received_on": day(-rng.randrange(60)),
+                        "decision_deadline": day(rng.randrange(-30, 60)),
+                        "status": offer_status[status_of[i - 1]]
+                        if revision == revisions
+                        else "negotiating",
+                    }
+                )
+        db["fx_rates"].insert({"currency": "EUR", "per_base": 1.1, "as_of": "2026-01-01"})
+        db["offers"].insert_all(offers, batch_size=5000)
+        db["negotiation_notes"].insert_all(
+            (
+                {
+                    "offer_id": o["id"],
+                    "at": f"{day(-rng.randrange(60))}T{9 + k:02d}:00:00",
+                    "kind": rng.choice(schema.NOTE_KINDS),
+                    "topic": rng.choice(schema.NOTE_TOPICS),
+                    "amount_asked": rng.choice([None, rng.randrange(100_000, 250_000)]),
+                    "body": f"Note {k} on offer {o['id']}",
+                    "private": k % 2,
+                }
+                for o in offers
+                for k in range(2)
+            ),
+            batch_size=5000,
+        )
+        for criterion in ("growth", "team"):
+            db["ratings"].insert_all(
+                (
+                    {"application_id": i, "criterion": criterion, "score": rng.randrange(1, 6)}
+                    for i in offered
+                ),
+                batch_size=5000,
+            )
+        later = ("interviewing", "offer", "accepted", "declined", "rejected")
+
+        def interviews():
+            for i in range(1, applications + 1):
+                if status_of[i - 1] not in later:
+                    continue
+                for round_ in range(1, 4):
+                    when = rng.randrange(-300, 30)
+                    past = when < 0
+                    yield {
+                        "application_id": i,
+                        "round": round_,
+                        "stage": "technical",
+                        "scheduled_at": f"{day(when)}T{9 + rng.randrange(8):02d}:00:00",
+                        "duration_min": 60,
+                        "outcome": rng.choice(["passed", "rejected"]) if past else "pending",
+                        # Sent, except now and then.
+                        "thank_you_sent_at": f"{day(when)}T18:00:00" if past and i % 40 else None,
+                    }
+
+        db["interviews"].insert_all(interviews(), batch_size=5000)
+
+
 async def _median_get(ds, path: str, repeat: int) -> float:
     # One warm-up request, then the median of `repeat` timed ones.
     response = await ds.client.get(path)
@@ -366,15 +507,40 @@ def bench_route(tmp: Path, name: str, builder, size: int, route: str, target: fl
         )
 
 
+def bench_dashboard(tmp: Path, applications: int, repeat: int) -> None:
+    """The dashboard against Datasette's own HTML table page, warm, on one database."""
+    from datasette.app import Datasette
+
+    path = tmp / "dashboard.db"
+    build_dashboard_db(path, applications)
+
+    async def measure():
+        ds = Datasette([str(path)], settings={"suggest_facets": False})
+        await ds.invoke_startup()
+        baseline = await _median_get(ds, "/dashboard/applications?_size=50", repeat)
+        ours = await _median_get(ds, "/-/jobhunt/dashboard", repeat)
+        return baseline, ours
+
+    baseline, ours = asyncio.run(measure())
+    report(
+        f"dashboard over {applications:,} applications vs /{{db}}/applications?_size=50",
+        ours / baseline,
+        3,
+        f"ours {ours * 1000:.0f} ms, baseline {baseline * 1000:.0f} ms",
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller data, for a smoke run")
     parser.add_argument(
-        "--only", choices=["ingest", "memory", "compare", "deadlines"], action="append"
+        "--only",
+        choices=["ingest", "memory", "compare", "deadlines", "dashboard"],
+        action="append",
     )
     args = parser.parse_args()
     scale = 10 if args.quick else 1
-    only = set(args.only or ["ingest", "memory", "compare", "deadlines"])
+    only = set(args.only or ["ingest", "memory", "compare", "deadlines", "dashboard"])
     os.environ.setdefault("JOBHUNT_NOW", "2026-06-15T12:00:00+00:00")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
@@ -388,6 +554,8 @@ def main() -> int:
             bench_route(
                 tmp, "deadlines", build_deadlines_db, 100_000 // scale, "deadlines.json", 2, 15
             )
+        if "dashboard" in only:
+            bench_dashboard(tmp, 10_000 // scale, 15)
     failed = [r for r in results if not r[3]]
     print(f"{len(results) - len(failed)} of {len(results)} targets met")
     return 0

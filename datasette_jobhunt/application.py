@@ -244,23 +244,27 @@ async def deadline_items(
                 continue
             if item.role is not None and item.role.casefold() != (role or "").casefold():
                 continue
-        items.append(
-            {
-                "kind": item.kind,
-                "label": item.label or item.kind.replace("_", " "),
-                "title": item.title,
-                "company": item.company,
-                "role": item.role,
-                "status": entry.status,
-                "when": report.when(entry),
-                "words": entry.words,
-                "url": entry.url,
-                "table": item.table,
-                "row_id": item.row_id,
-                "action": item.action,
-            }
-        )
+        items.append(deadline_item(report, entry))
     return items, None
+
+
+def deadline_item(report, entry) -> dict:
+    """One deadline entry as the pages show it."""
+    item = entry.item
+    return {
+        "kind": item.kind,
+        "label": item.label or item.kind.replace("_", " "),
+        "title": item.title,
+        "company": item.company,
+        "role": item.role,
+        "status": entry.status,
+        "when": report.when(entry),
+        "words": entry.words,
+        "url": entry.url,
+        "table": item.table,
+        "row_id": item.row_id,
+        "action": item.action,
+    }
 
 
 async def load(datasette: "Datasette", db: "Database", application_id: int) -> dict | None:

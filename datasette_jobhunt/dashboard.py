@@ -131,10 +131,11 @@ def row_actions(datasette: "Datasette", database: str, table: str, row):
 
 async def pipeline(datasette: "Datasette", db: "Database") -> list[dict]:
     urls = JobhuntUrls(datasette)
-    counts = {
-        r["status"]: r["applications"]
-        for r in (await db.execute("select status, applications from pipeline")).rows
-    }
+    # The pipeline view's counts, read in one pass over the table (the view
+    # scans it once per status).
+    counts = dict(
+        (await db.execute("select status, count(*) from applications group by status")).rows
+    )
     rows = []
     for status in schema.APPLICATION_STATUSES:
         rows.append(
@@ -172,7 +173,8 @@ async def top_offers(datasette: "Datasette", db: "Database", limit: int = TOP_OF
     from .scoring import ScoringError
 
     try:
-        doc = await build(datasette, db, CompareParams.from_pairs([]))
+        # The first offers of a ranking limited to them are the ranking's first offers.
+        doc = await build(datasette, db, CompareParams(limit=limit))
     except ScoringError as e:
         return {"offers": [], "error": str(e)}
     urls = JobhuntUrls(datasette)
@@ -183,10 +185,21 @@ async def top_offers(datasette: "Datasette", db: "Database", limit: int = TOP_OF
 
 
 async def next_deadlines(datasette: "Datasette", db: "Database", limit: int = NEXT_DEADLINES) -> dict:
-    from .application import deadline_items
+    """The soonest open deadlines and how many more there are, or the reason they are missing.
 
-    items, error = await deadline_items(datasette, db)
-    return {"items": items[:limit], "more": max(0, len(items) - limit), "error": error}
+    Only the shown entries are built (deadlines.soonest); the rest are counted.
+    """
+    from . import deadlines
+    from .application import deadline_item
+
+    try:
+        report, total = await deadlines.soonest(
+            datasette, db.name, config.from_datasette(datasette), limit
+        )
+    except Exception as e:  # a bad stored date or a plugin rule must not break this page
+        return {"items": [], "more": 0, "error": f"Deadlines could not be read: {e}"}
+    items = [deadline_item(report, entry) for entry in report.entries]
+    return {"items": items, "more": max(0, total - limit), "error": None}
 
 
 async def load(datasette: "Datasette", db: "Database", actor) -> dict:

@@ -26,6 +26,7 @@ import functools
 import math
 import os
 import re
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -359,24 +360,25 @@ def parse_within(raw: Any, where: str = "within") -> float:
     return value
 
 
-async def collect(
-    datasette: "Datasette",
-    database: str,
-    cfg: Config,
-    within: float | None = DEFAULT_WITHIN,
-) -> Deadlines:
-    """The deadline items of a job-hunt database.
+@dataclass(frozen=True)
+class _Setting:
+    """Where a collection stands in time: the zone, now, the end of the window
+    (None for every open item) and the rule queries' parameters."""
 
-    ``within`` days gives the page's items (every overdue one and those due
-    within the window); ``None`` gives every open item, for the calendar.
-    Each query rule runs one query; nothing scans a whole table in Python.
-    """
+    tz: tzinfo
+    tz_name: str
+    now: datetime
+    now_utc: datetime
+    until: datetime | None
+    params: dict[str, str]
+
+
+def _setting(cfg: Config, within: float | None, rules: Sequence[DeadlineRule]) -> _Setting:
     tz, tz_name = zone(cfg)
     now = clock.now(tz)
     # Python compares and subtracts datetimes that share a tzinfo by their wall
     # clocks; in UTC every comparison and difference is elapsed time.
     now_utc = now.astimezone(timezone.utc)
-    rules = await rules_for(datasette)
     reach = max((r.reach for r in rules if r.derive), default=timedelta(0))
     until = None if within is None else now_utc + timedelta(days=within)
     params = {
@@ -385,38 +387,24 @@ async def collect(
         if until is None
         else ((until + reach).astimezone(tz).date() + timedelta(days=2)).isoformat(),
     }
-    db = datasette.get_database(database)
-    items: list[Item] = []
-    unreadable: list[str] = []
-    for rule in rules:
-        if rule.sql is None:
-            continue
-        # A fixed, indexed query whose result can legitimately be long (years of
-        # unsent notes): db.execute() would stop at max_returned_rows and at the
-        # 1 s limit meant for user SQL (custom_time_limit can only lower it).
-        rows = await db.execute_fn(functools.partial(_fetch, rule.sql, params))
-        for row in rows:
-            raw = row["due"]
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                continue
-            due = rule.due(raw, tz)
-            if due is None:
-                unreadable.append(f"{row['table']} {row['row_id']}: {raw!r}")
-                continue
-            if rule.is_open is not None and not rule.is_open(due, now_utc):
-                continue
-            if due.tzinfo is not tz:
-                due = due.astimezone(tz)
-            items.append(
-                Item(rule.kind, due, row["title"], row["table"], row["row_id"],
-                     row["company"], row["role"], rule.label, _minutes(row.get("duration_min")),
-                     rule.action)
-            )
-    sources = list(items)
-    for rule in rules:
-        if rule.derive is not None:
-            for item in rule.derive(sources):
-                items.append(item if item.label else dataclasses.replace(item, label=rule.label))
+    return _Setting(tz, tz_name, now, now_utc, until, params)
+
+
+def _blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def _item(rule: DeadlineRule, row: dict[str, Any], due: datetime, tz: tzinfo) -> Item:
+    if due.tzinfo is not tz:
+        due = due.astimezone(tz)
+    return Item(rule.kind, due, row["title"], row["table"], row["row_id"],
+                row["company"], row["role"], rule.label, _minutes(row.get("duration_min")),
+                rule.action)
+
+
+def _entries(datasette: "Datasette", database: str, setting: _Setting, items: Iterable[Item]) -> list[Entry]:
+    """The items in the window, soonest first (ties by kind, table and row), as entries."""
+    until, now_utc = setting.until, setting.now_utc
     keyed = []
     for item in items:
         due_utc = item.due_at.astimezone(timezone.utc)
@@ -431,7 +419,159 @@ async def collect(
         entries.append(
             Entry(item, status, (due_utc - now_utc).total_seconds(), str(urls.row(database, table, row_path)))
         )
-    return Deadlines(database, now, tz, tz_name, within, entries, unreadable)
+    return entries
+
+
+async def collect(
+    datasette: "Datasette",
+    database: str,
+    cfg: Config,
+    within: float | None = DEFAULT_WITHIN,
+) -> Deadlines:
+    """The deadline items of a job-hunt database.
+
+    ``within`` days gives the page's items (every overdue one and those due
+    within the window); ``None`` gives every open item, for the calendar.
+    Each query rule runs one query; nothing scans a whole table in Python.
+    """
+    rules = await rules_for(datasette)
+    setting = _setting(cfg, within, rules)
+    tz, now_utc = setting.tz, setting.now_utc
+    db = datasette.get_database(database)
+    items: list[Item] = []
+    unreadable: list[str] = []
+    for rule in rules:
+        if rule.sql is None:
+            continue
+        # A fixed, indexed query whose result can legitimately be long (years of
+        # unsent notes): db.execute() would stop at max_returned_rows and at the
+        # 1 s limit meant for user SQL (custom_time_limit can only lower it).
+        rows = await db.execute_fn(functools.partial(_fetch, rule.sql, setting.params))
+        for row in rows:
+            raw = row["due"]
+            if _blank(raw):
+                continue
+            due = rule.due(raw, tz)
+            if due is None:
+                unreadable.append(f"{row['table']} {row['row_id']}: {raw!r}")
+                continue
+            if rule.is_open is not None and not rule.is_open(due, now_utc):
+                continue
+            items.append(_item(rule, row, due, tz))
+    sources = list(items)
+    for rule in rules:
+        if rule.derive is not None:
+            for item in rule.derive(sources):
+                items.append(item if item.label else dataclasses.replace(item, label=rule.label))
+    entries = _entries(datasette, database, setting, items)
+    return Deadlines(database, setting.now, tz, setting.tz_name, within, entries, unreadable)
+
+
+# --- the soonest few, for the dashboard ------------------------------------------
+#
+# Whether a row is an item, and when it falls due, depends on its raw stored
+# time alone (and the zone and the clock, the same for every row). So each
+# query rule's rows are counted per distinct raw value in SQL; Python reads
+# each distinct value once, and only the rows of the values that fall due
+# first are fetched whole.
+
+
+def _due_counts(conn, sql: str, params: dict) -> list[tuple[Any, int]]:
+    # typeof and BINARY keep apart values that SQLite would otherwise group
+    # together (1 and 1.0; 'z' and 'Z' under NOCASE) but a due function may not.
+    cursor = conn.execute(
+        f"select due, count(*) from ({sql}\n) group by typeof(due), due collate binary", params
+    )
+    return cursor.fetchall()
+
+
+def _fetch_dues(conn, sql: str, params: dict, dues: Sequence[Any]) -> list[dict[str, Any]]:
+    names = {f"jh_due_{i}": due for i, due in enumerate(dues)}
+    placeholders = ", ".join(f":{name}" for name in names)
+    return _fetch(f"select * from ({sql}\n) where due in ({placeholders})", {**params, **names}, conn)
+
+
+def _same(value: Any) -> tuple[type, Any]:
+    return (type(value), value)
+
+
+def _soonest_items(
+    conn, rules: Sequence[DeadlineRule], setting: _Setting, limit: int
+) -> tuple[list[Item], int]:
+    """The items that can be among the first ``limit`` in the window, and how
+    many items the window holds; one connection, so both read the same data
+    as far as SQLite allows without a transaction."""
+    tz, now_utc, until = setting.tz, setting.now_utc, setting.until
+    groups: list[tuple[datetime, int, Any]] = []
+    counts: list[int] = []
+    for index, rule in enumerate(rules):
+        for raw, count in _due_counts(conn, rule.sql, setting.params):
+            if _blank(raw):
+                continue
+            due = rule.due(raw, tz)
+            if due is None or (rule.is_open is not None and not rule.is_open(due, now_utc)):
+                continue
+            due_utc = due.astimezone(timezone.utc)
+            if until is not None and due_utc > until:
+                continue
+            groups.append((due_utc, index, raw))
+            counts.append(count)
+    # The values whose rows hold the first `limit` entries, and every value due
+    # at the same instant as the last of them (ties are broken by kind and row).
+    order = sorted(range(len(groups)), key=lambda g: groups[g][0])
+    chosen: dict[int, list[Any]] = {}
+    taken = 0
+    cutoff = None
+    for g in order:
+        due_utc, index, raw = groups[g]
+        if taken >= limit and (cutoff is None or due_utc > cutoff):
+            break
+        chosen.setdefault(index, []).append(raw)
+        taken += counts[g]
+        cutoff = due_utc
+    items: list[Item] = []
+    for index in sorted(chosen):
+        rule, dues = rules[index], chosen[index]
+        wanted = {_same(raw) for raw in dues}
+        for row in _fetch_dues(conn, rule.sql, setting.params, dues):
+            raw = row["due"]
+            if _same(raw) not in wanted:
+                continue
+            due = rule.due(raw, tz)
+            if due is not None and (rule.is_open is None or rule.is_open(due, now_utc)):
+                items.append(_item(rule, row, due, tz))
+    return items, sum(counts)
+
+
+async def soonest(
+    datasette: "Datasette",
+    database: str,
+    cfg: Config,
+    limit: int,
+    within: float | None = DEFAULT_WITHIN,
+) -> tuple[Deadlines, int]:
+    """The first ``limit`` entries of :func:`collect` and how many it has in all,
+    without building the others (nor listing unreadable values).
+
+    With a derived rule (it needs every source item), or a rule query that
+    cannot be read as a subquery, this is ``collect`` cut short.
+    """
+    rules = await rules_for(datasette)
+    if any(rule.derive is not None for rule in rules):
+        return _cut(await collect(datasette, database, cfg, within), limit)
+    setting = _setting(cfg, within, rules)
+    try:
+        items, total = await datasette.get_database(database).execute_fn(
+            lambda conn: _soonest_items(conn, rules, setting, limit)
+        )
+    except sqlite3.Error:
+        return _cut(await collect(datasette, database, cfg, within), limit)
+    entries = _entries(datasette, database, setting, items)[: max(limit, 0)]
+    return Deadlines(database, setting.now, setting.tz, setting.tz_name, within, entries), total
+
+
+def _cut(report: Deadlines, limit: int) -> tuple[Deadlines, int]:
+    return dataclasses.replace(report, entries=report.entries[: max(limit, 0)]), len(report.entries)
 
 
 def collect_from_file(path: str | Path, cfg: Config, within: float | None) -> Deadlines:
