@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import decimal
 import itertools
+import json
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -182,28 +183,26 @@ async def compute(
     )
     items = await collect_factors(datasette)
     profile = await _profile_weights(db, params.profile) if params.profile else None
-    factors = None
+    ranked = None
     if use_sql and all(
         item.expand_sql is not None if isinstance(item, FactorGroup) else item.in_sql
         for item in items
     ):
         slots = await _slots(db, items, params.include_all)
-        factors, table = await db.execute_fn(
-            lambda conn: _cached_values(conn, cfg, slots, horizon, params.include_all)
+
+        def weigh(expanded: list[Factor]) -> dict[str, float]:
+            overrides = check_weights(params.weights, expanded)
+            return scoring.resolve_weights(expanded, cfg.weights, profile, overrides)
+
+        ranked = await db.execute_fn(
+            lambda conn: _ranked(conn, cfg, slots, horizon, params.include_all, weigh, params.limit)
         )
-        if table is None:
-            factors = None
-    if factors is not None:
-        overrides = check_weights(params.weights, factors)
-        weights = scoring.resolve_weights(factors, cfg.weights, profile, overrides)
-        scored = scoring.rank_columns(
-            [f.name for f in factors], table.norm, weights, table.tails, params.limit,
-            table.bounds,
-        )
-        weights, count = scored.weights, len(table.meta)
+    if ranked is not None:
+        factors, table, scored, metas = ranked
+        weights, count = scored.weights, len(table.ids)
         flips, close_call = scored.flips, scored.close_call
         offers = [
-            _table_offer(table, i, position, scored, cfg)
+            _table_offer(table, metas[i], i, position, scored, cfg)
             for position, i in enumerate(scored.shown, 1)
         ]
     else:
@@ -342,20 +341,53 @@ def _expand_slots(conn, slots, include_all: bool) -> list[Factor]:
 
 @dataclass
 class ValueTable:
-    """Per offer, the values of every factor: raw, and on 0..1 with missing as 0.0."""
+    """Per offer, the values of every factor: raw, and on 0..1 with missing as 0.0.
 
-    meta: list[tuple]  # _META_COLUMNS per offer
+    What only the listed offers show (company, role, status, money figures for
+    the warnings) is read when an offer is first listed, by ``metas``, and kept.
+    """
+
+    version: int  # the connection's data_version the values were read at
+    ids: list[int]
+    annual_comp: list[float | None]
     raw: dict[str, list[Any]]
     norm: dict[str, list[float]]
     bounds: dict[str, tuple[float, float]]
-    tails: list[tuple]
+    tails: Sequence[tuple]
+    offers_sql: str  # the compared set with its money columns, as a WITH prefix with _RESTRICT
+    params: dict[str, Any]
+    meta: dict[int, tuple] = field(default_factory=dict)  # _META_COLUMNS by row index
 
+    def metas(self, conn, indexes: Sequence[int]) -> dict[int, tuple]:
+        missing = [i for i in indexes if i not in self.meta]
+        if missing:
+            position = {self.ids[i]: i for i in missing}
+            rows = conn.execute(
+                f"""{self.offers_sql.replace(_RESTRICT, _LISTED)}
+select offer.offer_id, offer.application_id, c.name, a.role, offer.revision, offer.status,
+  offer.currency, offer.per_base, offer.base_salary, offer.annual_comp, offer.first_year_comp
+from jh_offer as offer
+left join applications a on a.id = offer.application_id
+left join companies c on c.id = a.company_id""",
+                {**self.params, "jh_ids": json.dumps(sorted(position))},
+            ).fetchall()
+            for row in rows:
+                self.meta[position[row[0]]] = tuple(row)
+        return {i: self.meta[i] for i in indexes}
+
+
+# Where the compared set's query narrows to the listed offers.
+_RESTRICT = "/* listed */"
+_LISTED = "and o.id in (select value from json_each(:jh_ids))"
 
 _META_COLUMNS = (
     "offer_id", "application_id", "company", "role", "revision", "status", "currency",
     "per_base", "base_salary", "annual_comp", "first_year_comp",
 )
 _CACHE_SIZE = 8
+# Reads tried before a listed offer's details are taken from a later commit
+# than its values (only while another connection commits between every two reads).
+_ATTEMPTS = 3
 _cache: "OrderedDict[tuple, tuple[list[Factor], ValueTable | None]]" = OrderedDict()
 _cache_lock = threading.Lock()
 _tokens = itertools.count(1)
@@ -388,7 +420,7 @@ def _slot_key(slot) -> Any:
 def _cached_values(conn, cfg, slots, horizon: float, include_all: bool):
     """(factors, ValueTable) for this connection's current data; the table is
     None when an expanded factor has no SQL (the Python path takes over)."""
-    version = conn.execute("pragma data_version").fetchone()[0]
+    version = _data_version(conn)
     fx_rows = conn.execute("select currency, per_base from fx_rates").fetchall()
     fx = {str(code).strip().upper(): float(rate) for code, rate in fx_rows if code and rate}
     key: tuple | None = (
@@ -410,7 +442,7 @@ def _cached_values(conn, cfg, slots, horizon: float, include_all: bool):
     factors = _expand_slots(conn, slots, include_all)
     table = None
     if all(f.in_sql for f in factors):
-        table = _read_values(conn, cfg, factors, horizon, include_all, fx)
+        table = _read_values(conn, cfg, factors, horizon, include_all, fx, version)
     if key is not None:
         with _cache_lock:
             # Other versions of this connection's data can never be asked for again.
@@ -422,7 +454,29 @@ def _cached_values(conn, cfg, slots, horizon: float, include_all: bool):
     return factors, table
 
 
-def _read_values(conn, cfg, factors, horizon, include_all, fx) -> ValueTable:
+def _data_version(conn) -> int:
+    return conn.execute("pragma data_version").fetchone()[0]
+
+
+def _ranked(conn, cfg, slots, horizon: float, include_all: bool, weigh, limit: int):
+    """(factors, ValueTable, Scored, details of the listed offers), or None when
+    the Python path must rank. The details are read on the same connection as
+    the values, and again if another connection committed in between."""
+    for _ in range(_ATTEMPTS):
+        factors, table = _cached_values(conn, cfg, slots, horizon, include_all)
+        if table is None:
+            return None
+        scored = scoring.rank_columns(
+            [f.name for f in factors], table.norm, weigh(factors), table.tails, limit,
+            table.bounds,
+        )
+        metas = table.metas(conn, scored.shown)
+        if _data_version(conn) == table.version:
+            break
+    return factors, table, scored, metas
+
+
+def _read_values(conn, cfg, factors, horizon, include_all, fx, version) -> ValueTable:
     currencies = [row[0] for row in conn.execute("select distinct currency from offers")]
     params: dict[str, Any] = {
         "jh_discount": float(cfg.equity_discount_pct),
@@ -438,43 +492,42 @@ def _read_values(conn, cfg, factors, horizon, include_all, fx) -> ValueTable:
     values = []
     for i, f in enumerate(factors):
         for key, value in (f.sql_params or {}).items():
-            if key in params:
+            if key in params or key == "jh_ids":
                 raise ValueError(f"factor {f.name}: SQL parameter name {key!r} is taken")
             params[key] = value
         # Scaled factors are put on 0..1 by factor.scale, as on the Python path,
         # so each value is looked up once.
         values.append(f"({f.sql}) as jh_v{i}" if f.scale else f"({f.sql}) * 1.0 as jh_v{i}")
-    sql = f"""
+    offers_sql = f"""
 with jh_latest as (
   select o.*, o.id as offer_id, {per_base} as per_base
-  from offers o where {_where(include_all)}
+  from offers o where {_where(include_all)} {_RESTRICT}
 ),
-{money_ctes('jh_latest').strip()}
-select offer.offer_id, offer.application_id, c.name, a.role, offer.revision, offer.status,
-  offer.currency, offer.per_base, offer.base_salary, offer.annual_comp, offer.first_year_comp
-  {"".join(", " + v for v in values)}
+{money_ctes('jh_latest').strip()}"""
+    # Only numbers for every offer: the joins and text of the listed offers'
+    # details wait until they are listed.
+    sql = f"""{offers_sql.replace(_RESTRICT, "")}
+select offer.offer_id, offer.annual_comp {"".join(", " + v for v in values)}
 from jh_offer as offer
-left join applications a on a.id = offer.application_id
-left join companies c on c.id = a.company_id
 """
     rows = conn.execute(sql, params).fetchall()
-    width = len(_META_COLUMNS)
-    columns = list(zip(*rows)) if rows else [()] * (width + len(factors))
+    columns = list(zip(*rows)) if rows else [()] * (2 + len(factors))
     raw: dict[str, list[Any]] = {}
     norm: dict[str, list[float]] = {}
     bounds: dict[str, tuple[float, float]] = {}
     for i, f in enumerate(factors):
-        column = list(columns[width + i])
-        ns = [0.0 if v is None else v for v in scoring.normalize(f, column)]
+        column = list(columns[2 + i])
+        ns = scoring.normalize_filled(f, column)
         raw[f.name], norm[f.name] = column, ns
         bounds[f.name] = (min(ns), max(ns)) if ns else (0.0, 0.0)
-    meta = [row[:width] for row in rows]
-    tails = [scoring.tail(row[9], row[0]) for row in meta]
-    return ValueTable(meta, raw, norm, bounds, tails)
+    ids, annual = list(columns[0]), list(columns[1])
+    return ValueTable(
+        version, ids, annual, raw, norm, bounds, scoring.Tails(annual, ids), offers_sql, params
+    )
 
 
-def _table_offer(table: ValueTable, i: int, position: int, scored, cfg) -> dict:
-    meta = dict(zip(_META_COLUMNS, table.meta[i]))
+def _table_offer(table: ValueTable, meta_row: tuple, i: int, position: int, scored, cfg) -> dict:
+    meta = dict(zip(_META_COLUMNS, meta_row))
     per_factor = {}
     missing = []
     for name, share in scored.shares.items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass, field
+from collections.abc import Sequence as SequenceABC
 from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 
 MAX_WEIGHT = 1000.0
@@ -303,24 +304,29 @@ class Ranking:
 def normalize(factor: Factor, values: Sequence[Any]) -> list[float | None]:
     """Each value on 0..1 (None stays None): the factor's own scale, else min-max
     over the values present, 1.0 for everyone when they are all equal."""
+    return _normalized(factor, values, None)
+
+
+def normalize_filled(factor: Factor, values: Sequence[Any]) -> list[float]:
+    """``normalize`` with a missing value as 0.0, the score it counts for."""
+    return _normalized(factor, values, 0.0)
+
+
+def _normalized(factor: Factor, values: Sequence[Any], missing: float | None) -> list:
+    # One comprehension per column: this runs over every offer of every factor.
     if factor.scale is not None:
-        return [None if v is None else float(factor.scale(v)) for v in values]
+        scale = factor.scale
+        return [missing if v is None else float(scale(v)) for v in values]
     present = [v for v in values if v is not None]
     if not present:
-        return [None] * len(values)
+        return [missing] * len(values)
     low, high = min(present), max(present)
     spread = high - low
-    out: list[float | None] = []
-    for v in values:
-        if v is None:
-            out.append(None)
-        elif spread == 0:
-            out.append(1.0)
-        elif factor.higher_is_better:
-            out.append((v - low) / spread)
-        else:
-            out.append((high - v) / spread)
-    return out
+    if spread == 0:
+        return [missing if v is None else 1.0 for v in values]
+    if factor.higher_is_better:
+        return [missing if v is None else (v - low) / spread for v in values]
+    return [missing if v is None else (high - v) / spread for v in values]
 
 
 def rank(
@@ -339,8 +345,8 @@ def rank(
     for f in factors:
         values = [f.value(o) for o in offers]
         raw[f.name] = values
-        norm[f.name] = [0.0 if s is None else s for s in normalize(f, values)]
-    tails = [tail(o.money.annual_comp, o.offer_id) for o in offers]
+        norm[f.name] = normalize_filled(f, values)
+    tails = Tails([o.money.annual_comp for o in offers], [o.offer_id for o in offers])
     scored = rank_columns([f.name for f in factors], norm, weights, tails, limit)
 
     weights = scored.weights
@@ -358,6 +364,25 @@ def rank(
 def tail(annual_comp: float | None, offer_id: int) -> tuple:
     """Everything of the order key but the score: annual_comp desc, missing last, then offer id."""
     return (annual_comp is None, -(annual_comp or 0.0), offer_id)
+
+
+class Tails(SequenceABC):
+    """``tail`` of every offer, worked out when asked for: the ranking only
+    breaks ties near the top, so most offers never need theirs."""
+
+    __slots__ = ("_annual", "_ids")
+
+    def __init__(self, annual_comp: Sequence[float | None], offer_ids: Sequence[int]):
+        self._annual = annual_comp
+        self._ids = offer_ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [tail(a, o) for a, o in zip(self._annual[i], self._ids[i])]
+        return tail(self._annual[i], self._ids[i])
 
 
 @dataclass(frozen=True)
