@@ -499,11 +499,12 @@ def bench_route(tmp: Path, name: str, builder, size: int, route: str, target: fl
         f"ours {ours * 1000:.0f} ms, baseline {baseline * 1000:.0f} ms",
     )
     if cold is not None:
-        # Not a target of its own: what the first request after a write costs.
-        print(
-            f"{route} over {size:,} rows, first request after a write, vs Datasette JSON: "
-            f"{cold / baseline:.2f}x  [cold {cold * 1000:.0f} ms, baseline {baseline * 1000:.0f} ms]",
-            flush=True,
+        # The first request after a write, against the same baseline.
+        report(
+            f"{route} cold (first request after a write) over {size:,} rows vs Datasette JSON",
+            cold / baseline,
+            10,
+            f"cold {cold * 1000:.0f} ms, baseline {baseline * 1000:.0f} ms",
         )
 
 
