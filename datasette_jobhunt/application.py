@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from . import config
+from . import config, display
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -16,22 +16,22 @@ if TYPE_CHECKING:
 OFFER_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("status", "Status", "text"),
     ("source", "Source", "text"),
-    ("received_on", "Received", "text"),
-    ("decision_deadline", "Decide by", "text"),
+    ("received_on", "Received", "date"),
+    ("decision_deadline", "Decide by", "datetime"),
     ("currency", "Currency", "text"),
     ("base_salary", "Base salary", "money"),
     ("bonus_target", "Bonus target", "money"),
     ("signing_bonus", "Signing bonus", "money"),
     ("equity_total", "Equity (total grant)", "money"),
     ("vesting_years", "Vesting (years)", "number"),
-    ("retirement_match_pct", "Retirement match %", "number"),
+    ("retirement_match_pct", "Retirement match", "percent"),
     ("pto_days", "PTO days", "number"),
     ("remote", "Remote", "text"),
     ("commute_minutes", "Commute (min, one way)", "number"),
-    ("start_date", "Start date", "text"),
+    ("start_date", "Start date", "date"),
     ("title", "Title", "text"),
     ("location", "Location", "text"),
-    ("decided_at", "Decided", "text"),
+    ("decided_at", "Decided", "datetime"),
     ("decision_reason", "Reason", "text"),
 )
 
@@ -44,38 +44,54 @@ TOPIC_COLUMNS = {
     "pto": "pto_days",
 }
 
-CHART_WIDTH = 640
+CHART_WIDTH = 480
 CHART_HEIGHT = 200
-CHART_PAD = {"left": 78, "right": 16, "top": 14, "bottom": 34}
+# The axis labels are HTML beside the drawing (they keep their size on a phone),
+# so the drawing itself needs only room for its dots.
+CHART_PAD = {"left": 8, "right": 8, "top": 10, "bottom": 10}
+# Kinds of OFFER_FIELDS shown as numbers, whose change from one revision to the next is shown.
+NUMERIC = ("money", "number", "percent")
+
+number_text = display.number
 
 
-def number_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)):
-        if float(value).is_integer():
-            return f"{value:,.0f}"
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def change_text(before: Any, after: Any) -> str | None:
-    """'+10,000 (+5.6%)' from one revision to the next; None when either side is missing."""
+def change_text(before: Any, after: Any, currency: str | None = None) -> str | None:
+    """'+10,000 (+5.6%)' from one revision to the next ('+$10,000 (+5.6%)' for money in
+    ``currency``); None when either side is missing."""
     if not isinstance(before, (int, float)) or not isinstance(after, (int, float)):
         return None
     delta = after - before
     if delta == 0:
         return "no change"
-    sign = "+" if delta > 0 else "−"
-    text = f"{sign}{number_text(abs(delta))}"
+    if currency:
+        text = display.money(delta, currency, signed=True)
+    else:
+        text = f"{'+' if delta > 0 else display.MINUS}{display.number(abs(delta))}"
     if before:
-        pct = 100.0 * delta / before
-        text += f" ({'+' if pct > 0 else '−'}{abs(pct):.1f}%)"
+        text += f" ({display.signed_percent(100.0 * delta / before)})"
     return text
 
 
-def offer_table(offers: list[dict]) -> list[dict]:
-    """One row per field, one cell per revision, each with its change from the previous revision."""
+def cell_text(kind: str, value: Any, show: "display.Display", currency: str | None) -> str:
+    """One value of the offer table as a person reads it."""
+    if value in (None, ""):
+        return ""
+    if kind == "money":
+        return show.money(value, currency)
+    if kind == "percent":
+        return show.percent(value)
+    if kind == "number":
+        return show.number(value)
+    if kind == "date":
+        return show.date(value)
+    if kind == "datetime":
+        return show.when(value)
+    return str(value)
+
+
+def offer_table(offers: list[dict], show: "display.Display") -> list[dict]:
+    """One row per field, one cell per revision, each with its change from the previous
+    revision. Money is in each revision's own currency."""
     rows = []
     for column, label, kind in OFFER_FIELDS:
         values = [o.get(column) for o in offers]
@@ -83,19 +99,28 @@ def offer_table(offers: list[dict]) -> list[dict]:
             continue
         cells = []
         previous = None
-        for i, value in enumerate(values):
-            cell = {"text": number_text(value) if kind != "text" else (value or "")}
-            if i > 0 and kind != "text":
-                change = change_text(previous, value)
+        previous_currency = None
+        for i, (offer, value) in enumerate(zip(offers, values)):
+            currency = offer.get("currency") or show.currency
+            cell = {"text": cell_text(kind, value, show, currency)}
+            if i > 0 and kind in NUMERIC:
+                # A change across currencies is not a change of amount.
+                same = kind != "money" or currency == previous_currency
+                change = (
+                    change_text(previous, value, currency if kind == "money" else None)
+                    if same
+                    else None
+                )
                 if change is not None:
                     cell["change"] = change
                     cell["direction"] = (
                         "up" if value > previous else "down" if value < previous else "same"
                     )
-            elif i > 0 and kind == "text" and value != previous and previous is not None:
+            elif i > 0 and kind not in NUMERIC and value != previous and previous is not None:
                 cell["changed"] = True
             cells.append(cell)
             previous = value
+            previous_currency = currency
         rows.append({"label": label, "column": column, "kind": kind, "cells": cells})
     return rows
 
@@ -115,9 +140,18 @@ def _when(value: Any) -> datetime | None:
     return moment.replace(tzinfo=None)
 
 
-def charts(notes: list[dict], offers: list[dict]) -> list[dict]:
+def amount_text(topic: str, amount: float, show: "display.Display", currency: str | None) -> str:
+    """An amount of a negotiation topic: days of PTO, money for the others."""
+    if topic == "pto":
+        return f"{show.number(amount)} days"
+    return show.money(amount, currency)
+
+
+def charts(notes: list[dict], offers: list[dict], show: "display.Display") -> list[dict]:
     """Per topic with amounts, the points asked and offered over time, laid out
-    for an SVG drawn by the template (coordinates in a fixed viewBox)."""
+    for an SVG drawn by the template (coordinates in a fixed viewBox, axis
+    labels as text with their position in percent of the drawing)."""
+    currency = next((o["currency"] for o in reversed(offers) if o.get("currency")), None)
     series: dict[str, dict[str, list[tuple[datetime, float, str]]]] = {}
     for note in notes:
         moment = _when(note["at"])
@@ -126,7 +160,10 @@ def charts(notes: list[dict], offers: list[dict]) -> list[dict]:
         for side in ("asked", "offered"):
             amount = note.get(f"amount_{side}")
             if isinstance(amount, (int, float)):
-                label = f"{note['kind']} {number_text(amount)} ({note['at']})"
+                words = amount_text(
+                    note["topic"], amount, show, note.get("offer_currency") or currency
+                )
+                label = f"{note['kind']} {words} ({show.when(note['at'])})"
                 series.setdefault(note["topic"], {"asked": [], "offered": []})[side].append(
                     (moment, float(amount), label)
                 )
@@ -137,18 +174,21 @@ def charts(notes: list[dict], offers: list[dict]) -> list[dict]:
         for topic, column in TOPIC_COLUMNS.items():
             amount = offer.get(column)
             if isinstance(amount, (int, float)) and topic in series:
-                label = f"revision {offer['revision']}: {number_text(amount)} ({offer['received_on']})"
+                words = amount_text(topic, amount, show, offer.get("currency") or currency)
+                label = f"revision {offer['revision']}: {words} ({show.date(offer['received_on'])})"
                 series[topic]["offered"].append((moment, float(amount), label))
     result = []
     for topic in sorted(series, key=lambda t: (t != "base", t)):
         points = series[topic]["asked"] + series[topic]["offered"]
         if not points:
             continue
-        result.append(_layout(topic, series[topic]))
+        result.append(
+            _layout(topic, series[topic], lambda a, t=topic: amount_text(t, a, show, currency))
+        )
     return result
 
 
-def _layout(topic: str, sides: dict[str, list[tuple[datetime, float, str]]]) -> dict:
+def _layout(topic: str, sides: dict[str, list[tuple[datetime, float, str]]], words) -> dict:
     everything = sides["asked"] + sides["offered"]
     times = [p[0] for p in everything]
     amounts = [p[1] for p in everything]
@@ -179,8 +219,8 @@ def _layout(topic: str, sides: dict[str, list[tuple[datetime, float, str]]]) -> 
             "path": " ".join(f"{x(t)},{y(a)}" for t, a, _ in ordered),
         }
     ticks = [
-        {"y": y(value), "text": number_text(round(value))}
-        for value in (low, (low + high) / 2, high)
+        {"y": y(value), "pct": round(100 * y(value) / CHART_HEIGHT, 2), "text": words(round(value))}
+        for value in (high, (low + high) / 2, low)
     ]
     return {
         "topic": topic,
@@ -192,8 +232,8 @@ def _layout(topic: str, sides: dict[str, list[tuple[datetime, float, str]]]) -> 
         "bottom": bottom,
         "lines": lines,
         "ticks": ticks,
-        "start": t0.date().isoformat(),
-        "end": t1.date().isoformat(),
+        "start": display.date_text(t0.date()),
+        "end": display.date_text(t1.date()),
     }
 
 
@@ -258,7 +298,7 @@ def deadline_item(report, entry) -> dict:
         "company": item.company,
         "role": item.role,
         "status": entry.status,
-        "when": report.when(entry),
+        "due_at": item.due_at,
         "words": entry.words,
         "url": entry.url,
         "table": item.table,
@@ -267,7 +307,9 @@ def deadline_item(report, entry) -> dict:
     }
 
 
-async def load(datasette: "Datasette", db: "Database", application_id: int) -> dict | None:
+async def load(
+    datasette: "Datasette", db: "Database", application_id: int, show: "display.Display"
+) -> dict | None:
     """The application's data, or None when there is no such application."""
     results = await db.execute(
         """
@@ -302,7 +344,8 @@ async def load(datasette: "Datasette", db: "Database", application_id: int) -> d
         for r in (
             await db.execute(
                 """
-                select n.*, o.revision from negotiation_notes n join offers o on o.id = n.offer_id
+                select n.*, o.revision, o.currency as offer_currency
+                from negotiation_notes n join offers o on o.id = n.offer_id
                 where o.application_id = ? order by n.at, n.id
                 """,
                 [application_id],
@@ -324,9 +367,9 @@ async def load(datasette: "Datasette", db: "Database", application_id: int) -> d
         "application": application,
         "interviews": interviews,
         "offers": offers,
-        "offer_rows": offer_table(offers),
+        "offer_rows": offer_table(offers, show),
         "notes": notes,
-        "charts": charts(notes, offers),
+        "charts": charts(notes, offers, show),
         "ratings": ratings,
         "deadlines": deadlines,
         "deadline_error": deadline_error,

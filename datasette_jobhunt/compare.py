@@ -1,7 +1,6 @@
 """The compare.json document: one function serves the page, the JSON and the CLI."""
 from __future__ import annotations
 
-import decimal
 import itertools
 import json
 import sqlite3
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from datasette.plugins import pm
 from datasette.utils import await_me_maybe
 
-from . import clock, config, scoring
+from . import clock, config, display, scoring
 from .scoring import Factor, FactorGroup, Offer, ScoringError
 from .sql import COMPARED_OFFER, LATEST_OFFERS, latest_revision, money_ctes
 
@@ -577,21 +576,10 @@ def colors(doc: dict) -> dict[str, str]:
     return {f["name"]: PALETTE[i % len(PALETTE)] for i, f in enumerate(doc["factors"])}
 
 
-def money_text(amount: float | None) -> str:
-    return "—" if amount is None else f"{amount:,.0f}"
-
-
-def points_text(points: float) -> str:
-    """A score or a contribution, out of 100."""
-    return f"{points:.1f}"
-
-
-def weight_text(number: float) -> str:
-    """A weight or a horizon as a person would type it back: every digit, no exponent."""
-    text = repr(float(number))
-    if "e" in text:
-        text = format(decimal.Decimal(text), "f")
-    return text.removesuffix(".0")
+# The figures are written by display.py, the one home of formatting.
+money_text = display.money
+points_text = display.points
+weight_text = display.weight
 
 
 def value_text(value: Any) -> str:
@@ -670,11 +658,15 @@ def summary(doc: dict, count: int) -> dict:
         "horizon": weight_text(doc["horizon"]),
         "weights": weights,
         "reordered": reordered_text(offers),
-        "offers": [_offer_summary(offer, doc["factors"], weights) for offer in offers],
+        "offers": [
+            _offer_summary(offer, doc["factors"], weights, doc["currency"]) for offer in offers
+        ],
     }
 
 
-def _offer_summary(offer: dict, factors: Sequence[dict], weights: Mapping[str, str]) -> dict:
+def _offer_summary(
+    offer: dict, factors: Sequence[dict], weights: Mapping[str, str], currency: str
+) -> dict:
     labels = {f["name"]: f["label"] for f in factors}
     units = {f["name"]: f["unit"] for f in factors}
     score = points_text(offer["score"])
@@ -708,8 +700,8 @@ def _offer_summary(offer: dict, factors: Sequence[dict], weights: Mapping[str, s
     return {
         "offer_id": offer["offer_id"],
         "score": score,
-        "annual_comp": money_text(offer["annual_comp"]),
-        "first_year_comp": money_text(offer["first_year_comp"]),
+        "annual_comp": money_text(offer["annual_comp"], currency),
+        "first_year_comp": money_text(offer["first_year_comp"], currency),
         "details": f"revision {offer['revision']} · {offer['status']}",
         "caption": f"{offer['company']}: score {score} of 100",
         "missing": f"Missing: {', '.join(missing)}" if missing else None,

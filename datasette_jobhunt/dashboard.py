@@ -153,7 +153,8 @@ async def latest_notes(datasette: "Datasette", db: "Database", limit: int = LATE
     results = await db.execute(
         """
         select id, at, company, role, revision, kind, topic, amount_asked, amount_offered,
-               body, private, application_id
+               body, private, application_id,
+               (select o.currency from offers o where o.id = offer_id) as currency
         from negotiation_timeline order by at desc, id desc limit ?
         """,
         [limit],

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from datasette.plugins import pm
 from datasette.utils import await_me_maybe
 
-from . import clock
+from . import clock, display
 from .config import Config
 from .urls import JobhuntUrls
 
@@ -65,20 +65,7 @@ def moment(raw: Any, tz: tzinfo) -> datetime | None:
 
     A date alone is midnight; use :func:`end_of_day` where a date means the whole day.
     """
-    if raw is None:
-        return None
-    text = str(raw).strip()
-    if not text:
-        return None
-    if text[-1] in "zZ":
-        text = text[:-1] + "+00:00"
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz)
-    return value
+    return display.moment(raw, tz)
 
 
 def end_of_day(raw: Any, tz: tzinfo, days: int = 0) -> datetime | None:
@@ -333,16 +320,7 @@ def iso(value: datetime) -> str:
 
 def in_words(seconds: float) -> str:
     """'3 h left', '2 days left', 'overdue by 5 h': rounded down, never promising more time."""
-    span = abs(seconds)
-    if span < 60:
-        return "due now"
-    if span < 3600:
-        amount = f"{math.floor(span / 60)} min"
-    elif span < 48 * 3600:
-        amount = f"{math.floor(span / 3600)} h"
-    else:
-        amount = f"{math.floor(span / 86400)} days"
-    return f"overdue by {amount}" if seconds < 0 else f"{amount} left"
+    return display.time_left(seconds)
 
 
 def parse_within(raw: Any, where: str = "within") -> float:

@@ -14,7 +14,7 @@ from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 
 from . import config, forms, permissions, records
 from .ingest.tables import TABLES
-from .pages import render, resolve_database
+from .pages import page_display, render, resolve_database
 from .urls import JobhuntUrls
 
 # Fields a form sends besides the table's columns.
@@ -216,8 +216,12 @@ async def delete_view(request, datasette):
         )
 
     values, dependents = await db.execute_fn(read)
+    show = page_display(datasette)
     shown = [
-        {"label": f.label, "value": forms.shown_value(f, values.get(f.name))}
+        {
+            "label": f.label,
+            "value": forms.shown_value(f, values.get(f.name), show, values.get("currency")),
+        }
         for f in forms.FIELDS[table]
         if values.get(f.name) not in (None, "")
     ]
@@ -237,6 +241,7 @@ async def delete_view(request, datasette):
             "edit_url": urls.edit(db.name, table, row_id, next=next_url),
             "cancel_url": next_url or urls.dashboard(db.name),
             "next_url": next_url,
+            "show": show,
         },
     )
 

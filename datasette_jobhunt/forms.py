@@ -264,13 +264,25 @@ def title(table: str, action: str) -> str:
     return f"Delete {noun}"
 
 
-def shown_value(field: Field, value) -> str:
-    """A value as the delete page shows it: words for enum words and flags."""
+def shown_value(field: Field, value, show=None, currency: str | None = None) -> str:
+    """A value as the delete page shows it: words for enum words and flags; with
+    ``show`` (a display.Display), money, numbers, dates and times as people read them."""
     text = "" if value is None else str(value)
     if field.kind == "select":
         return choice_label(text)
     if field.kind == "checkbox":
         return "yes" if is_checked(text) else "no"
+    if show is not None and text:
+        if field.kind == "money":
+            return show.money(text, currency)
+        if field.kind == "percent":
+            return show.percent(text)
+        if field.kind == "number":
+            return show.number(text)
+        if field.kind == "date":
+            return show.date(text)
+        if field.kind == "datetime":
+            return show.when(text)
     return text
 
 

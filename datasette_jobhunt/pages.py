@@ -4,7 +4,7 @@ from __future__ import annotations
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import Forbidden, NotFound, Response
 
-from . import databases, undo
+from . import clock, config, databases, display, undo
 from .permissions import can_view_database
 from .urls import JobhuntUrls, route_database
 
@@ -25,12 +25,14 @@ async def resolve_database(request, datasette):
 
 async def render(request, datasette, template: str, context: dict, status: int = 200) -> Response:
     """A job-hunt page; every template can build links with ``jobhunt_urls``,
-    knows its own address (``jobhunt_here``, where its buttons come back to)
-    and finds the Undo of a deadline just closed in ``jobhunt_undo``."""
+    knows its own address (``jobhunt_here``, where its buttons come back to),
+    finds the Undo of a deadline just closed in ``jobhunt_undo`` and shows
+    values through ``show`` (a display.Display in the configured currency and zone)."""
     html = await datasette.render_template(
         template,
         {
             "jobhunt_urls": JobhuntUrls(datasette),
+            "show": page_display(datasette),
             "jobhunt_here": request.full_path,
             "jobhunt_undo": undo.pending_undo(datasette, request),
             **context,
@@ -42,3 +44,13 @@ async def render(request, datasette, template: str, context: dict, status: int =
     response = Response.html(html, status=status)
     undo.clear_undo(request, response)
     return response
+
+
+def page_display(datasette) -> display.Display:
+    """How this page shows money and times: the configured currency, and the
+    configured zone (else the machine's, by name)."""
+    from .deadlines import zone
+
+    cfg = config.from_datasette(datasette)
+    tz, name = zone(cfg)
+    return display.Display(currency=cfg.currency, tz=tz, zone=name, now=clock.now(tz))

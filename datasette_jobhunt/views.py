@@ -6,7 +6,7 @@ import re
 from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 
 from . import databases, deadline_actions, form_views, permissions
-from .pages import render, resolve_database
+from .pages import page_display, render, resolve_database
 from .permissions import can_view_database, can_write
 from .urls import JobhuntUrls
 
@@ -38,8 +38,15 @@ async def dashboard_view(request, datasette):
     from . import dashboard
 
     db = await resolve_database(request, datasette)
+    from .application import amount_text
+
     data = await dashboard.load(datasette, db, request.actor)
-    return await render(request, datasette, "jobhunt_dashboard.html", {"jobhunt_db": db.name, **data})
+    return await render(
+        request,
+        datasette,
+        "jobhunt_dashboard.html",
+        {"jobhunt_db": db.name, "amount_text": amount_text, **data},
+    )
 
 
 # --- compare ---
@@ -222,7 +229,8 @@ async def application_view(request, datasette):
     raw = request.url_vars["id"]
     if not raw.isascii() or not raw.isdigit():
         raise BadRequest(f"An application id is a whole number, such as 12; got {raw!r}")
-    data = await application.load(datasette, db, int(raw)) if len(raw) < 19 else None
+    show = page_display(datasette)
+    data = await application.load(datasette, db, int(raw), show) if len(raw) < 19 else None
     if data is None:
         raise NotFound(f"No application with id {raw} in {db.name}")
     app = data["application"]
@@ -238,7 +246,8 @@ async def application_view(request, datasette):
             "page_url": urls.application(db.name, app["id"]),
             "actions": application.actions(urls, db.name, app, data["offers"]),
             "read_links": dashboard.read_links(datasette, db.name, app["company"], app["role"]),
-            "number_text": application.number_text,
+            "show": show,
+            "amount_text": application.amount_text,
         },
     )
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.usefixtures("fixed_now")
     "before,after,text",
     [
         (180000, 190000, "+10,000 (+5.6%)"),
-        (20000, 10000, "−10,000 (−50.0%)"),
+        (20000, 10000, "−10,000 (−50%)"),
         (5, 5, "no change"),
         (0, 100, "+100"),
         (None, 100, None),
@@ -35,7 +35,7 @@ async def test_application_page_shows_everything(sample_path):
     assert "not sent" in page and ">sent<" in page
     # Revisions side by side with the change between them.
     assert "Revision 1" in page and "Revision 2" in page
-    assert "+10,000 (+5.6%)" in page and "+10,000 (+100.0%)" in page
+    assert "+$10,000 (+5.6%)" in page and "+$10,000 (+100%)" in page
     # Notes as a timeline, oldest first, private marked.
     assert page.index("Asked for 200k") < page.index("Recruiter came back") < page.index("walk-away")
     assert ">private<" in page
