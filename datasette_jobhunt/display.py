@@ -188,7 +188,8 @@ def datetime_text(raw: Any, tz: tzinfo, weekday: bool = False) -> str:
     if when is None:
         return str(raw)
     local = when.astimezone(tz)
-    clock = f"{local:%H:%M}" if local.second == 0 else f"{local:%H:%M:%S}"
+    # To the minute: "end of day" deadlines are 23:59:59, read as 23:59.
+    clock = f"{local:%H:%M}"
     head = f"{local:%a}, " if weekday else ""
     return f"{head}{local:%b} {local.day}, {local.year}, {clock}"
 
