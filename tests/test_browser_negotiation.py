@@ -59,7 +59,7 @@ def test_add_interview_round_and_offer_revision(server, page):
     page.fill('input[name="base_salary"]', "200000")
     page.locator('form.sql input[type="submit"]').click()
     expect(page.locator(".jh-revisions thead th")).to_have_count(4)
-    expect(page.locator(".jh-field-base_salary")).to_contain_text("+10,000 (+5.3%)")
+    expect(page.locator(".jh-field-base_salary")).to_contain_text("+$10,000 (+5.3%)")
     assert table_rows(path, "offers")[-1]["signing_bonus"] == 20000
 
 
