@@ -301,6 +301,7 @@ def deadline_item(report, entry) -> dict:
         "due_at": item.due_at,
         "words": entry.words,
         "url": entry.url,
+        "application_url": entry.application_url,
         "table": item.table,
         "row_id": item.row_id,
         "action": item.action,

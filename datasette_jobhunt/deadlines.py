@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from datasette.plugins import pm
 from datasette.utils import await_me_maybe
 
-from . import clock, display
+from . import belonging, clock, display
 from .config import Config
 from .urls import JobhuntUrls
 
@@ -241,12 +241,14 @@ def _machine_zone_names() -> Iterable[str]:
 
 @dataclass(frozen=True)
 class Entry:
-    """An item as shown: with its status, time left and the row's URL."""
+    """An item as shown: with its status, time left, the row's URL and the
+    page of the application it names (None when it names none)."""
 
     item: Item
     status: str
     seconds_left: float
     url: str
+    application_url: str | None = None
 
     @property
     def hours_left(self) -> float:
@@ -380,8 +382,11 @@ def _item(rule: DeadlineRule, row: dict[str, Any], due: datetime, tz: tzinfo) ->
                 rule.action)
 
 
-def _entries(datasette: "Datasette", database: str, setting: _Setting, items: Iterable[Item]) -> list[Entry]:
-    """The items in the window, soonest first (ties by kind, table and row), as entries."""
+async def _entries(
+    datasette: "Datasette", database: str, setting: _Setting, items: Iterable[Item], limit: int | None = None
+) -> list[Entry]:
+    """The items in the window, soonest first (ties by kind, table and row), as
+    entries (the first ``limit`` of them), each with its application's page."""
     until, now_utc = setting.until, setting.now_utc
     keyed = []
     for item in items:
@@ -389,13 +394,22 @@ def _entries(datasette: "Datasette", database: str, setting: _Setting, items: It
         if until is None or due_utc <= until:
             keyed.append((due_utc, item.kind, item.table, str(item.row_id), item))
     keyed.sort(key=lambda k: k[:4])
+    if limit is not None:
+        keyed = keyed[: max(limit, 0)]
     soon = now_utc + SOON
     urls = JobhuntUrls(datasette)
+    applications = await belonging.of_items(
+        datasette.get_database(database), ((k[-1].company, k[-1].role) for k in keyed)
+    )
     entries = []
     for due_utc, _, table, row_path, item in keyed:
         status = "overdue" if due_utc < now_utc else "due_soon" if due_utc <= soon else "upcoming"
+        application_id = applications.get((item.company, item.role))
         entries.append(
-            Entry(item, status, (due_utc - now_utc).total_seconds(), str(urls.row(database, table, row_path)))
+            Entry(
+                item, status, (due_utc - now_utc).total_seconds(), str(urls.row(database, table, row_path)),
+                None if application_id is None else str(urls.application(database, application_id)),
+            )
         )
     return entries
 
@@ -441,7 +455,7 @@ async def collect(
         if rule.derive is not None:
             for item in rule.derive(sources):
                 items.append(item if item.label else dataclasses.replace(item, label=rule.label))
-    entries = _entries(datasette, database, setting, items)
+    entries = await _entries(datasette, database, setting, items)
     return Deadlines(database, setting.now, tz, setting.tz_name, within, entries, unreadable)
 
 
@@ -544,7 +558,7 @@ async def soonest(
         )
     except sqlite3.Error:
         return _cut(await collect(datasette, database, cfg, within), limit)
-    entries = _entries(datasette, database, setting, items)[: max(limit, 0)]
+    entries = await _entries(datasette, database, setting, items, limit)
     return Deadlines(database, setting.now, setting.tz, setting.tz_name, within, entries), total
 
 

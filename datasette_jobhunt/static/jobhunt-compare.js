@@ -26,6 +26,7 @@
     var errorLine = root.querySelector(".compare-error");
     var jsonUrl = root.getAttribute("data-json-url");
     var pageUrl = root.getAttribute("data-page-url");
+    var applicationPrefix = root.getAttribute("data-application-prefix");
     var colors = {};
     root.querySelectorAll(".swatch[data-factor]").forEach(function (s) {
       colors[s.getAttribute("data-factor")] = s.getAttribute("data-color");
@@ -127,19 +128,18 @@
       var heads = Array.prototype.map.call(
         root.querySelectorAll(".compare-ranking thead th"), function (th) { return th.textContent; });
       var rows = doc.offers.map(function (offer, i) {
-        return renderRow(offer, doc.summary.offers[i], heads, tbody);
+        return renderRow(offer, doc.summary.offers[i], heads);
       });
       tbody.replaceChildren.apply(tbody, rows);
     }
 
-    function renderRow(offer, text, heads, tbody) {
-      var old = tbody.querySelector('tr[data-offer-id="' + offer.offer_id + '"]');
+    function renderRow(offer, text, heads) {
       var tr = el("tr", { "data-offer-id": String(offer.offer_id) });
       tr.appendChild(el("td", { "class": "num compare-rank", "data-label": heads[0] }, String(offer.rank)));
       var cell = el("td", { "class": "compare-offer" });
       var company = el("a", { "class": "compare-company" }, offer.company);
-      var oldLink = old && old.querySelector("a.compare-company");
-      if (oldLink) company.setAttribute("href", oldLink.getAttribute("href"));
+      // Every offer links to its application page, also one the first ranking did not show.
+      company.setAttribute("href", applicationPrefix + encodeURIComponent(String(offer.application_id)));
       cell.appendChild(company);
       cell.appendChild(el("span", { "class": "compare-role" }, offer.role));
       cell.appendChild(el("span", { "class": "muted compare-meta" }, text.details));
