@@ -96,29 +96,37 @@ def jobhunt_deadline_rules(datasette):
 
 @hookimpl
 def menu_links(datasette, actor, request):
-    from .dashboard import menu_links
+    from .datasette_pages import menu_links
 
     return menu_links(datasette, actor)
 
 
 @hookimpl
 def table_actions(datasette, actor, database, table, request):
-    from .dashboard import table_actions
+    from .datasette_pages import table_actions
 
     return table_actions(datasette, database, table)
 
 
 @hookimpl
+def view_actions(datasette, actor, database, view, request):
+    """Datasette 1.0; 0.65 asks table_actions for a view's page too."""
+    from .datasette_pages import table_actions
+
+    return table_actions(datasette, database, view)
+
+
+@hookimpl
 def row_actions(datasette, actor, request, database, table, row):
     """Datasette 1.0; 0.65 gets the same link in the id cell (render_cell)."""
-    from .dashboard import row_actions
+    from .datasette_pages import row_actions
 
     return row_actions(datasette, database, table, row)
 
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    from .dashboard import render_cell
+    from .datasette_pages import render_cell
 
     return render_cell(row, value, column, table, database, datasette)
 

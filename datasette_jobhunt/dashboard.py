@@ -1,12 +1,9 @@
-"""The job seeker's start page, and the links that lead into the plugin from
-Datasette's own pages (menu, table actions, row pages)."""
+"""The job seeker's start page, and the look of the negotiation queries' forms."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import markupsafe
-
-from . import compat, config, databases, permissions, queries, schema
+from . import config, databases, permissions, queries, schema
 from .urls import JobhuntUrls
 
 if TYPE_CHECKING:
@@ -40,90 +37,6 @@ def read_links(datasette: "Datasette", database: str, company=None, role=None) -
         }
         for name in queries.READ_QUERIES
     ]
-
-
-# --- Datasette integration ----------------------------------------------------
-
-
-def menu_links(datasette: "Datasette", actor):
-    async def inner():
-        if not await databases.jobhunt_databases(datasette):
-            return []
-        return [{"href": JobhuntUrls(datasette).index(), "label": "Job hunt"}]
-
-    return inner
-
-
-def table_actions(datasette: "Datasette", database: str, table: str):
-    if table != "offers":
-        return None
-
-    async def inner():
-        if not await databases.is_jobhunt_database(datasette, database):
-            return []
-        return [{"href": JobhuntUrls(datasette).compare(database), "label": "Compare offers"}]
-
-    return inner
-
-
-def _application_id(table: str | None, row) -> object | None:
-    """The application a row of applications or offers belongs to, or None.
-
-    An applications row is told from a same-named table of something else by
-    its company_id column.
-    """
-    if table not in ("applications", "offers") or row is None:
-        return None
-    keys = row.keys() if hasattr(row, "keys") else ()
-    if table == "offers":
-        column = "application_id"
-    elif "company_id" in keys:
-        column = "id"
-    else:
-        return None
-    if column not in keys:
-        return None
-    return compat.cell_value(row[column])
-
-
-def render_cell(row, value, column, table, database, datasette):
-    # On a row page Datasette hands the id cell to plugins (the table page keeps
-    # it as its own row link), so this adds a way from an offer or an
-    # application row to its application page. A query result that merely has
-    # an id column gets table=None and is left alone.
-    if column != "id" or value is None:
-        return None
-    application_id = _application_id(table, row)
-    if application_id is None:
-        return None
-
-    async def inner():
-        if not await databases.is_jobhunt_database(datasette, database):
-            return None
-        return markupsafe.Markup(
-            '{} <a class="jobhunt-row-link" href="{}">application page</a>'
-        ).format(value, JobhuntUrls(datasette).application(database, application_id))
-
-    return inner
-
-
-def row_actions(datasette: "Datasette", database: str, table: str, row):
-    """Datasette 1.0's row actions menu: the same way to the application page."""
-    application_id = _application_id(table, row)
-    if application_id is None:
-        return None
-
-    async def inner():
-        if not await databases.is_jobhunt_database(datasette, database):
-            return []
-        return [
-            {
-                "href": JobhuntUrls(datasette).application(database, application_id),
-                "label": "Application page",
-            }
-        ]
-
-    return inner
 
 
 # --- the dashboard ------------------------------------------------------------

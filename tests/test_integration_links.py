@@ -55,8 +55,10 @@ async def test_row_link_respects_base_url(sample_path):
 
 @pytest.mark.asyncio
 async def test_other_tables_and_queries_are_untouched(sample_path):
+    sqlite_utils.Database(sample_path)["fx_rates"].insert({"id": 1, "currency": "EUR", "per_base": 1.1})
     ds = make_datasette(sample_path)
-    response = await ds.client.get("/jobs/interviews/1")
+    # A job-hunt table whose rows belong to no application.
+    response = await ds.client.get("/jobs/fx_rates/1")
     assert response.status_code == 200 and "application page" not in response.text
     query = await ds.client.get(
         ("/jobs/-/query" if DATASETTE_1 else "/jobs") + "?sql=select+id,+application_id+from+offers"
@@ -100,5 +102,6 @@ async def test_row_actions_menu_links_to_the_application_page(sample_path, table
         rf'<a href="/p/-/jobhunt/jobs/applications/{application}"[^>]*>\s*Application page\s*</a>',
         response.text,
     )
-    other = await ds.client.get("/jobs/interviews/1")
+    sqlite_utils.Database(sample_path)["fx_rates"].insert({"id": 1, "currency": "EUR", "per_base": 1.1})
+    other = await ds.client.get("/jobs/fx_rates/1")
     assert other.status_code == 200 and "Application page" not in other.text
