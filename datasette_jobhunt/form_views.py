@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 
-from . import config, forms, permissions, records
+from . import belonging, config, forms, permissions, records
 from .ingest.tables import TABLES
 from .pages import page_display, render, resolve_database
 from .urls import JobhuntUrls
@@ -136,6 +136,23 @@ def _back(urls, db, next_url, application_id) -> Response:
     return Response.redirect(target, status=303)
 
 
+async def _cancel_url(db, urls, table, row_id, values, next_url) -> str:
+    """Where a form's Cancel leads: back to ``next``, else to the application
+    page the row belongs to (the one its company and role name, for a new
+    row), else the dashboard."""
+    if next_url:
+        return next_url
+    if row_id is not None:
+        found = [a["id"] for a in await belonging.of_row(db, table, row_id, limit=2)]
+    else:
+        company, role = values.get("company"), values.get("role")
+        named = await belonging.of_items(db, [(company, role)]) if company and role else {}
+        found = list(named.values())
+    if len(found) == 1:
+        return urls.application(db.name, found[0])
+    return urls.dashboard(db.name)
+
+
 async def _render_form(request, datasette, db, table, row_id, values, errors, next_url, urls, cfg,
                        status=200, existing=None, confirmable=False):
     zone = forms.zone_words(cfg.tz)
@@ -181,7 +198,7 @@ async def _render_form(request, datasette, db, table, row_id, values, errors, ne
             "confirm": forms.confirm_text(table, errors) if confirmable else None,
             "noun": forms.NOUNS[table],
             "next_url": next_url,
-            "cancel_url": next_url or urls.dashboard(db.name),
+            "cancel_url": await _cancel_url(db, urls, table, row_id, values, next_url),
             "delete_url": urls.delete(db.name, table, row_id, next=next_url) if row_id is not None else None,
         },
         status=status,
@@ -239,7 +256,7 @@ async def delete_view(request, datasette):
             ],
             "action_url": urls.delete(db.name, table, row_id),
             "edit_url": urls.edit(db.name, table, row_id, next=next_url),
-            "cancel_url": next_url or urls.dashboard(db.name),
+            "cancel_url": await _cancel_url(db, urls, table, row_id, values, next_url),
             "next_url": next_url,
             "show": show,
         },

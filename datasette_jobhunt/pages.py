@@ -5,7 +5,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import Forbidden, NotFound, Response
 
 from . import clock, config, databases, display, undo
-from .permissions import can_view_database
+from .permissions import can_view_database, can_write
 from .urls import JobhuntUrls, route_database
 
 
@@ -26,8 +26,11 @@ async def resolve_database(request, datasette):
 async def render(request, datasette, template: str, context: dict, status: int = 200) -> Response:
     """A job-hunt page; every template can build links with ``jobhunt_urls``,
     knows its own address (``jobhunt_here``, where its buttons come back to),
-    finds the Undo of a deadline just closed in ``jobhunt_undo`` and shows
-    values through ``show`` (a display.Display in the configured currency and zone)."""
+    finds the Undo of a deadline just closed in ``jobhunt_undo``, shows
+    values through ``show`` (a display.Display in the configured currency and
+    zone), and knows whether the visitor may write to its database
+    (``jobhunt_may_write``: the shared nav offers "New application" then)."""
+    database = context.get("jobhunt_db")
     html = await datasette.render_template(
         template,
         {
@@ -35,6 +38,7 @@ async def render(request, datasette, template: str, context: dict, status: int =
             "show": page_display(datasette),
             "jobhunt_here": request.full_path,
             "jobhunt_undo": undo.pending_undo(datasette, request),
+            "jobhunt_may_write": bool(database) and can_write(datasette, request.actor, database),
             **context,
         },
         request=request,
