@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from datasette.utils import tilde_decode
-from datasette.utils.asgi import BadRequest, Response
+from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 
 from . import compat
 
@@ -37,12 +37,40 @@ async def error_response(datasette: "Datasette", request, status: int, message: 
             status=status,
             headers=headers,
         )
+    database = await _page_database(datasette, request)
+    if database is not None:
+        # On a job-hunt page the refusal keeps the shared nav: no dead end.
+        from .pages import render
+
+        response = await render(
+            request, datasette, "jobhunt_error.html",
+            {"jobhunt_db": database, "error": message, "status": status, "title": title},
+            status=status,
+        )
+        response.headers.update(headers or {})
+        return response
     html = await datasette.render_template(
         "error.html",
         {"ok": False, "error": message, "status": status, "title": title},
         request=request,
     )
     return Response.html(html, status=status, headers=headers)
+
+
+def _on_jobhunt_route(request) -> bool:
+    return request.scope.get("route_path", request.path).startswith("/-/jobhunt/")
+
+
+async def _page_database(datasette: "Datasette", request) -> str | None:
+    """The job-hunt database a plugin page's URL names, when the visitor may see it."""
+    from .pages import resolve_database
+
+    if not _on_jobhunt_route(request) or "database" not in (request.url_vars or {}):
+        return None
+    try:
+        return (await resolve_database(request, datasette)).name
+    except (NotFound, Forbidden):
+        return None
 
 
 async def method_not_allowed(datasette: "Datasette", request) -> Response:
@@ -62,10 +90,11 @@ async def _is_write_query(datasette: "Datasette", request) -> bool:
 
 
 def handle_exception(datasette: "Datasette", request, exception):
-    if request is not None and isinstance(exception, BadRequest):
+    if request is not None and isinstance(exception, (BadRequest, NotFound)):
         message = str(exception.args[0]) if exception.args else ""
-        if len(message) > MAX_MESSAGE:
-            return error_response(datasette, request, 400, clip(message))
+        status = 400 if isinstance(exception, BadRequest) else 404
+        if len(message) > MAX_MESSAGE or (_on_jobhunt_route(request) and not request.path.endswith(".json")):
+            return error_response(datasette, request, status, clip(message))
         return None
     # Datasette 0.65.5 fails with a 500 on a POST to a table, a view or a
     # read-only canned query (an assertion "You may only POST to a canned

@@ -445,3 +445,24 @@ async def test_cancel_goes_back(demo_files, base):
         parser = CancelLinks()
         parser.feed(response.text)
         assert parser.hrefs == [expected], (page, parser.hrefs)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "suffix,status",
+    [("/deadlines/done", 405), ("/applications/99999", 404), ("/applications/abc", 400),
+     ("/compare?horizon=x", 400), ("/interviews/99999/edit", 404)],
+)
+async def test_a_refusal_is_no_dead_end(demo_files, suffix, status):
+    """A job-hunt page that refuses (a GET of a POST-only route, a missing row,
+    a bad parameter) still says why and leads to the dashboard."""
+    name = "Job search 2026"
+    ds = make_datasette(demo_files[name], settings={"base_url": "/hunt/"})
+    home = f"/hunt/-/jobhunt/{NAMES[name]}"
+    response = await ds.client.get(PrefixedUrlString(home + suffix))
+    assert response.status_code == status
+    links = internal_links(response.text)
+    assert home in links and new_application_links(links, home), links
+    for link in links:
+        target, _ = await get(ds, link)
+        assert target.status_code == 200, link
