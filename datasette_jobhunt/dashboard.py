@@ -16,10 +16,10 @@ TOP_OFFERS = 3
 
 
 def form_links(datasette: "Datasette", database: str) -> list[dict]:
-    """The forms that start something new from the dashboard."""
+    """The forms that start something new from the dashboard (New application
+    is in the nav of every job-hunt page)."""
     urls = JobhuntUrls(datasette)
     return [
-        {"label": "New application", "href": urls.new(database, "applications")},
         {"label": "New contact", "href": urls.new(database, "contacts")},
         {"label": "New company", "href": urls.new(database, "companies")},
     ]
