@@ -128,12 +128,13 @@
       var heads = Array.prototype.map.call(
         root.querySelectorAll(".compare-ranking thead th"), function (th) { return th.textContent; });
       var rows = doc.offers.map(function (offer, i) {
-        return renderRow(offer, doc.summary.offers[i], heads);
+        return renderRow(offer, doc.summary.offers[i], heads, tbody);
       });
       tbody.replaceChildren.apply(tbody, rows);
     }
 
-    function renderRow(offer, text, heads) {
+    function renderRow(offer, text, heads, tbody) {
+      var old = tbody.querySelector('tr[data-offer-id="' + offer.offer_id + '"]');
       var tr = el("tr", { "data-offer-id": String(offer.offer_id) });
       tr.appendChild(el("td", { "class": "num compare-rank", "data-label": heads[0] }, String(offer.rank)));
       var cell = el("td", { "class": "compare-offer" });
