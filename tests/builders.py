@@ -43,17 +43,23 @@ DATASETTE_1 = hasattr(Datasette, "allowed")
 def table_rows(path, table):
     """Every row of a table, for before/after comparisons."""
     db = sqlite_utils.Database(path)
-    return [dict(r) for r in db.query(f"select * from [{table}] order by id")]
+    try:
+        return [dict(r) for r in db.query(f"select * from [{table}] order by id")]
+    finally:
+        db.close()
 
 
 def snapshot(path):
     """All rows of all job-hunt tables: equal snapshots mean nothing was written."""
     db = sqlite_utils.Database(path)
-    return {
-        t: [dict(r) for r in db.query(f"select * from [{t}] order by rowid")]
-        for t in db.table_names()
-        if not t.endswith(("_fts", "_data", "_idx", "_docsize", "_config"))
-    }
+    try:
+        return {
+            t: [dict(r) for r in db.query(f"select * from [{t}] order by rowid")]
+            for t in db.table_names()
+            if not t.endswith(("_fts", "_data", "_idx", "_docsize", "_config"))
+        }
+    finally:
+        db.close()
 
 
 # --- Datasette in process ---------------------------------------------------
@@ -210,7 +216,9 @@ def build_sample(path):
 
 def build_unrelated(path, table="things"):
     """A SQLite file that is not a job hunt: one table with one row."""
-    sqlite_utils.Database(path)[table].insert({"id": 1})
+    db = sqlite_utils.Database(path)
+    db[table].insert({"id": 1})
+    db.close()
     return path
 
 
@@ -363,11 +371,13 @@ def build_hostile(path) -> dict:
         for name in profiles
         for factor, weight in (("annual_comp", 50), ("pto", 20))
     )
-    return {
+    found = {
         "applications": list(range(1, n + 1)),
         "profiles": profiles,
         "criteria": [r["criterion"] for r in db["ratings"].rows],
     }
+    db.close()
+    return found
 
 
 # --- offers to compare --------------------------------------------------------
@@ -412,6 +422,9 @@ def build_offers(path):
             {"application_id": 2, "criterion": "growth", "score": 5},
         ]
     )
+    # Closed, so the write-ahead log is folded into the file: a database
+    # opened immutable (`datasette -i`) reads the file alone.
+    db.close()
     return path
 
 
@@ -517,6 +530,7 @@ def build_deadlines(path: Path, **tables) -> Path:
                 db["applications"].update(row["id"], row)
             else:
                 db[table].insert(row)
+    db.close()
     return path
 
 
