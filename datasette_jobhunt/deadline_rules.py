@@ -255,7 +255,7 @@ FOLLOW_UP = Kind(
     role="a.role",
     title="'Follow up on the application'",
     due_column="a.follow_up_on",
-    is_open=f"a.status NOT IN {sql.CLOSED_APPLICATION}",
+    is_open=f"a.status NOT IN {sql.UNFOLLOWED_APPLICATION}",
     scan="a.follow_up_on < :to_day",
     due=_follow_up_due,
     action=Action("Done", "Follow-up marked done", move=True),

@@ -5,6 +5,7 @@ the steps a file has not seen yet, so an older file is upgraded in place.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import sqlite_utils
@@ -29,6 +30,20 @@ from .vocabulary import (  # noqa: F401  (schema.X is how the rest of the packag
 )
 
 migrations = Migrations("datasette-jobhunt")
+
+# The statuses the first step allows; m_saved_status widens the check to
+# APPLICATION_STATUSES. A step creates what it always created, so a file
+# made by any version reaches the same schema by the same steps.
+FIRST_APPLICATION_STATUSES = (
+    "applied",
+    "screening",
+    "interviewing",
+    "offer",
+    "accepted",
+    "declined",
+    "rejected",
+    "withdrawn",
+)
 
 
 def _script(db: sqlite_utils.Database, script: str) -> None:
@@ -65,7 +80,7 @@ def m001_tables(db: sqlite_utils.Database) -> None:
             source TEXT,
             job_url TEXT,
             location TEXT,
-            status TEXT NOT NULL DEFAULT 'applied' CHECK (status IN {sql.in_list(APPLICATION_STATUSES)}),
+            status TEXT NOT NULL DEFAULT 'applied' CHECK (status IN {sql.in_list(FIRST_APPLICATION_STATUSES)}),
             follow_up_on TEXT,
             rejected_on TEXT,
             feedback_requested_at TEXT,
@@ -381,3 +396,83 @@ def m_form_writes(db: sqlite_utils.Database) -> None:
         )
         """
     )
+
+
+def rebuild_table(db: sqlite_utils.Database, table: str, create_sql: str) -> None:
+    """Replace ``table`` by one created with ``create_sql`` (a CREATE TABLE of
+    the same name and columns), keeping every row, its ids, its indexes and
+    triggers; for what ALTER TABLE cannot change, such as a CHECK constraint.
+
+    SQLite's procedure for such changes: with foreign keys off, create the new
+    table under another name, copy the rows, drop the old one, rename the new
+    one, recreate its indexes and triggers, and check the foreign keys before
+    committing. Rows of other tables that point here keep pointing at the same
+    ids. The views are dropped first (a rename re-reads every view, and theirs
+    would name a missing table) and recreated at the end.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        raise RuntimeError(f"rebuilding {table} needs to start outside a transaction")
+    temporary = f"_jobhunt_new_{table}"
+    head = re.match(rf"\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?\[?{table}\]?\s*\(", create_sql, re.I)
+    if head is None:
+        raise ValueError(f"not a CREATE TABLE {table} statement: {create_sql[:60]!r}")
+    create_temporary = f"CREATE TABLE [{temporary}] (" + create_sql[head.end():]
+    foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with db.atomic():
+            columns = ", ".join(f"[{c}]" for c in db[table].columns_dict)
+            kept = [
+                sql_text
+                for (sql_text,) in conn.execute(
+                    "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') "
+                    "AND sql IS NOT NULL ORDER BY type, name",
+                    [table],
+                )
+            ]
+            for view in db.view_names():
+                conn.execute(f"DROP VIEW [{view}]")
+            conn.execute(create_temporary)
+            conn.execute(f"INSERT INTO [{temporary}] ({columns}) SELECT {columns} FROM [{table}]")
+            conn.execute(f"DROP TABLE [{table}]")
+            conn.execute(f"ALTER TABLE [{temporary}] RENAME TO [{table}]")
+            for statement in kept:
+                conn.execute(statement)
+            create_views(db)
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise sqlite3.IntegrityError(
+                    f"rebuilding {table} would leave {len(broken)} row(s) pointing at nothing "
+                    f"(first: {broken[0][0]} row {broken[0][1]})"
+                )
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+
+
+@migrations(transactional=False)
+def m_saved_status(db: sqlite_utils.Database) -> None:
+    # `saved`, a posting kept before applying, joins the statuses an
+    # application may have: the CHECK on applications.status is widened,
+    # which SQLite can only do by rebuilding the table. The views follow the
+    # new list (the pipeline counts saved postings; they have no follow-up).
+    # Moving into a stage is looked up per application and status (the board's
+    # days in a stage), so that search gets an index of its own.
+    stored = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'applications'"
+    ).fetchone()[0]
+    old_check = f"status IN {sql.in_list(FIRST_APPLICATION_STATUSES)}"
+    new_check = f"status IN {sql.in_list(APPLICATION_STATUSES)}"
+    if new_check not in stored:
+        if stored.count(old_check) != 1:
+            raise ValueError(
+                "applications.status has a CHECK this version does not know; "
+                "the file was changed by hand or by a newer version"
+            )
+        rebuild_table(db, "applications", stored.replace(old_check, new_check))
+    with db.atomic():
+        db.execute(
+            "CREATE INDEX IF NOT EXISTS idx_status_history_entered "
+            "ON status_history(application_id, to_status)"
+        )
+        create_views(db)

@@ -21,6 +21,8 @@ def in_list(words: tuple[str, ...]) -> str:
 
 # Applications whose search is over: nothing is followed up on any more.
 CLOSED_APPLICATION = in_list(vocabulary.CLOSED_APPLICATION_STATUSES)
+# Applications without a follow-up: saved postings and closed applications.
+UNFOLLOWED_APPLICATION = in_list(vocabulary.UNFOLLOWED_APPLICATION_STATUSES)
 # Offers still waiting for a decision (the decision deadline counts).
 OPEN_OFFER = in_list(vocabulary.OPEN_OFFER_STATUSES)
 # Offers the comparison ranks unless every status is asked for.

@@ -27,14 +27,14 @@ from . import clock
 from .config import Config
 from .deadlines import zone
 from .sql import MATERIALIZED, in_list
-from .vocabulary import APPLICATION_STATUSES, CLOSED_APPLICATION_STATUSES
+from .vocabulary import CLOSED_APPLICATION_STATUSES, OPEN_APPLICATION_STATUSES
 
 # Tables whose rows move their application's status, and the columns the
 # rules read (an edit of other columns moves nothing).
 TABLES = ("interviews", "offers")
 MOVING_COLUMNS = frozenset({"stage", "outcome", "status"})
 
-OPEN = tuple(s for s in APPLICATION_STATUSES if s not in CLOSED_APPLICATION_STATUSES)
+OPEN = OPEN_APPLICATION_STATUSES
 # The open statuses in order as one string: a later status is found further on.
 _PATH = "," + ",".join(OPEN) + ","
 

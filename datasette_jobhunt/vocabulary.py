@@ -4,7 +4,9 @@ the SQL fragments all read them from here."""
 from __future__ import annotations
 
 # The path a search follows, in order: pages and the pipeline view use it.
+# `saved` is a posting kept before applying; a new application is `applied`.
 APPLICATION_STATUSES = (
+    "saved",
     "applied",
     "screening",
     "interviewing",
@@ -31,6 +33,12 @@ OFFER_SOURCES = ("verbal", "email", "letter", "signed")
 OFFER_STATUSES = ("pending", "negotiating", "accepted", "declined", "expired", "rescinded")
 # Applications whose search is over: nothing about them is followed up any more.
 CLOSED_APPLICATION_STATUSES = ("accepted", "declined", "rejected", "withdrawn")
+# The stages still under way, in the order of the path: the board's columns.
+OPEN_APPLICATION_STATUSES = tuple(
+    s for s in APPLICATION_STATUSES if s not in CLOSED_APPLICATION_STATUSES
+)
+# Applications nobody follows up on: a posting not applied to yet, and the closed ones.
+UNFOLLOWED_APPLICATION_STATUSES = ("saved", *CLOSED_APPLICATION_STATUSES)
 # Offers still waiting for a decision: their decision deadline counts.
 OPEN_OFFER_STATUSES = ("pending", "negotiating")
 # Offers the comparison ranks unless asked for every status: the undecided and the accepted.
