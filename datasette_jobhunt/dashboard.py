@@ -56,7 +56,8 @@ async def pipeline(datasette: "Datasette", db: "Database") -> list[dict]:
                 "status": status,
                 "label": status.replace("_", " "),
                 "count": counts.get(status, 0),
-                "href": urls.table(db.name, "applications", {"status": status}),
+                # The stage's column (or folded section) on the board.
+                "href": f"{urls.board(db.name)}#stage-{status}",
             }
         )
     return rows
@@ -129,6 +130,7 @@ async def load(datasette: "Datasette", db: "Database", actor) -> dict:
         "read_links": read_links(datasette, db.name),
         "compare_url": urls.compare(db.name),
         "deadlines_url": urls.deadlines(db.name),
+        "board_url": urls.board(db.name),
         "applications_url": urls.table(db.name, "applications"),
         "notes_url": urls.table(db.name, "negotiation_notes"),
     }

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import json
 import math
 import os
 import re
@@ -190,6 +191,39 @@ def _fetch(sql: str, params: dict, conn) -> list[dict[str, Any]]:
     cursor = conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+class _Only:
+    """The rows of some applications: by (company, role), or by company alone
+    for a row without a role (a contact's), names compared ignoring case."""
+
+    def __init__(self, pairs: Iterable[tuple[Any, Any]]) -> None:
+        given = list(pairs)
+        self.pairs = {(folded_name(company), folded_name(role)) for company, role in given}
+        self.companies = {company for company, _ in self.pairs}
+        self.names = json.dumps(sorted({str(c) for c, _ in given if c is not None}))
+
+    def __call__(self, company: Any, role: Any) -> bool:
+        folded = folded_name(company)
+        return folded in self.companies if role is None else (folded, folded_name(role)) in self.pairs
+
+    def fetch(self, sql: str, params: dict, conn) -> list[dict[str, Any]]:
+        """A rule's rows narrowed in SQL to these companies (SQLite then starts
+        from the companies' names); the rule's own query when it cannot be
+        read as a subquery. The exact test is the call above."""
+        narrowed = (
+            f"SELECT * FROM (\n{sql}\n) WHERE company COLLATE NOCASE IN "
+            "(SELECT value FROM json_each(:jh_only_companies))"
+        )
+        try:
+            return _fetch(narrowed, {**params, "jh_only_companies": self.names}, conn)
+        except sqlite3.Error:
+            return _fetch(sql, params, conn)
+
+
+def folded_name(text: Any) -> str | None:
+    """A company or role name as deadline items are matched by: ignoring case."""
+    return None if text is None else str(text).casefold()
+
 
 async def rules_for(datasette: "Datasette") -> list[DeadlineRule]:
     """Every rule from every plugin implementing ``jobhunt_deadline_rules``."""
@@ -419,17 +453,22 @@ async def collect(
     database: str,
     cfg: Config,
     within: float | None = DEFAULT_WITHIN,
+    only: Iterable[tuple[Any, Any]] | None = None,
 ) -> Deadlines:
     """The deadline items of a job-hunt database.
 
     ``within`` days gives the page's items (every overdue one and those due
     within the window); ``None`` gives every open item, for the calendar.
+    ``only``, (company, role) pairs, keeps the items of those applications
+    and of their companies' contacts (items without a role), as the board
+    asks for the cards it shows; names match ignoring case.
     Each query rule runs one query; nothing scans a whole table in Python.
     """
     rules = await rules_for(datasette)
     setting = _setting(cfg, within, rules)
     tz, now_utc = setting.tz, setting.now_utc
     db = datasette.get_database(database)
+    keep = None if only is None else _Only(only)
     items: list[Item] = []
     unreadable: list[str] = []
     for rule in rules:
@@ -438,8 +477,11 @@ async def collect(
         # A fixed, indexed query whose result can legitimately be long (years of
         # unsent notes): db.execute() would stop at max_returned_rows and at the
         # 1 s limit meant for user SQL (custom_time_limit can only lower it).
-        rows = await db.execute_fn(functools.partial(_fetch, rule.sql, setting.params))
+        fetch = _fetch if keep is None else keep.fetch
+        rows = await db.execute_fn(functools.partial(fetch, rule.sql, setting.params))
         for row in rows:
+            if keep is not None and not keep(row["company"], row["role"]):
+                continue
             raw = row["due"]
             if _blank(raw):
                 continue

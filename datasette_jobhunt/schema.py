@@ -456,8 +456,9 @@ def m_saved_status(db: sqlite_utils.Database) -> None:
     # application may have: the CHECK on applications.status is widened,
     # which SQLite can only do by rebuilding the table. The views follow the
     # new list (the pipeline counts saved postings; they have no follow-up).
-    # Moving into a stage is looked up per application and status (the board's
-    # days in a stage), so that search gets an index of its own.
+    # The board finds each column's latest entries into a stage (status_history
+    # by to_status, newest first), whether an entry is an application's latest
+    # into that stage (by application and status), and counts each stage.
     stored = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'applications'"
     ).fetchone()[0]
@@ -471,8 +472,13 @@ def m_saved_status(db: sqlite_utils.Database) -> None:
             )
         rebuild_table(db, "applications", stored.replace(old_check, new_check))
     with db.atomic():
-        db.execute(
-            "CREATE INDEX IF NOT EXISTS idx_status_history_entered "
-            "ON status_history(application_id, to_status)"
+        _script(
+            db,
+            """
+            CREATE INDEX IF NOT EXISTS idx_status_history_to_status ON status_history(to_status);
+            CREATE INDEX IF NOT EXISTS idx_status_history_entered
+                ON status_history(application_id, to_status);
+            CREATE INDEX IF NOT EXISTS idx_applications_status ON applications(status);
+            """,
         )
         create_views(db)

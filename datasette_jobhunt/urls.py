@@ -86,6 +86,10 @@ class JobhuntUrls:
         """Where the Undo button posts to open the item again."""
         return self._page(database, "/deadlines/undo")
 
+    def board(self, database: str, **params: Any) -> str:
+        """The board of applications by stage; ``params``: q, stage, limit."""
+        return with_query(self._page(database, "/applications"), params)
+
     def application(self, database: str, application_id: Any) -> str:
         return self._page(database, f"/applications/{tilde_encode(str(application_id))}")
 

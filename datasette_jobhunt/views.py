@@ -199,6 +199,30 @@ async def deadlines_view(request, datasette):
     )
 
 
+# --- the board ---
+
+
+async def board_view(request, datasette):
+    from . import board
+
+    db = await resolve_database(request, datasette)
+    try:
+        params = board.BoardParams.from_args(request.args)
+    except board.BoardError as e:
+        raise BadRequest(str(e))
+    data = await board.load(datasette, db, params)
+    return await render(
+        request,
+        datasette,
+        "jobhunt_board.html",
+        {
+            "jobhunt_db": db.name,
+            **data,
+            "may_write": can_write(datasette, request.actor, db.name),
+        },
+    )
+
+
 # --- application page ---
 
 # Where a successful canned write lands: the application of the newest row.
@@ -258,6 +282,7 @@ ROUTES: list = [
     *form_views.ROUTES,
     (r"^/-/jobhunt/?$", index_view),
     (r"^/-/jobhunt/(?P<database>[^/]+)/?$", dashboard_view),
+    (r"^/-/jobhunt/(?P<database>[^/]+)/applications$", board_view),
     (r"^/-/jobhunt/(?P<database>[^/]+)/applications/latest$", latest_written_view),
     (r"^/-/jobhunt/(?P<database>[^/]+)/applications/(?P<id>[^/]+)$", application_view),
     (r"^/-/jobhunt/(?P<database>[^/]+)/compare\.json$", compare_json),

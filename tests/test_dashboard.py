@@ -40,10 +40,10 @@ async def test_dashboard_sections(sample_path):
     response = await ds.client.get("/-/jobhunt/jobs")
     assert response.status_code == 200
     page = response.text
-    # The pipeline in the order of the path, each stage linking to its rows.
+    # The pipeline in the order of the path, each stage linking to its column of the board.
     positions = [page.index(f'jh-stage-{status}') for status in schema.APPLICATION_STATUSES]
     assert positions == sorted(positions)
-    assert 'href="/jobs/applications?status=offer"' in page
+    assert 'href="/-/jobhunt/jobs/applications#stage-offer"' in page
     offer_stage = page[page.index("jh-stage-offer"):page.index("jh-stage-accepted")]
     assert '<span class="jh-count">2</span>' in offer_stage
     # Next deadlines (deadlines.py), soonest first.
