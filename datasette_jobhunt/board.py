@@ -154,6 +154,9 @@ ORDER BY r.status, r.n
 """
 
 
+_POSITION = {status: i for i, status in enumerate(APPLICATION_STATUSES)}
+
+
 def like_pattern(text: str) -> str | None:
     """A LIKE pattern that finds ``text`` anywhere, its own % and _ taken literally."""
     if not text:
@@ -179,6 +182,8 @@ def cards(conn, params: BoardParams) -> tuple[list[dict[str, Any]], dict[str, in
             {"stage": params.stage, "pattern": pattern, "limit": params.limit,
              "folded_limit": params.limit_of(CLOSED_APPLICATION_STATUSES[0])},
         )
+        # Column by column, in the order of the path, as the unfiltered way gives them.
+        rows.sort(key=lambda row: _POSITION.get(row["status"], len(_POSITION)))
         return rows, {row["status"]: row["total"] for row in rows}
     totals = dict(conn.execute(COUNTS_SQL).fetchall())
     rows = []

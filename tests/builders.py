@@ -756,3 +756,54 @@ def accessibility_problems(page) -> list[str]:
     exist, and text contrast of WCAG AA (4.5:1, 3:1 for large text) against
     the backgrounds and opacities actually drawn. See accessibility_check.js."""
     return page.evaluate(_ACCESSIBILITY_CHECK)
+
+
+# --- the board ------------------------------------------------------------------
+
+
+def build_board(path):
+    """Six applications at known stages, each entering its stage at a known
+    time (status_history written out, newest entries last), for SAMPLE_NOW:
+    Delta saved (no history row: days from applied_on, Mar 5); Foxtrot applied
+    today, in Berlin; Echo applied again on Mar 9 after a screening, with a
+    follow-up on Mar 11; Bluefin interviewing since Feb 28 with a round on
+    Mar 12; Acme's offer since Mar 1 with a decision due Mar 20; Corvid
+    rejected on Mar 1 (feedback request due Mar 3)."""
+    db = sqlite_utils.Database(path)
+    schema.init(db)
+    names = ["Acme", "Bluefin", "Corvid", "Delta", "Echo", "Foxtrot"]
+    db["companies"].insert_all({"id": i, "name": name} for i, name in enumerate(names, 1))
+    db["applications"].insert_all(
+        [
+            {"id": 1, "company_id": 1, "role": "Staff Engineer", "status": "offer", "applied_on": "2026-01-10"},
+            {"id": 2, "company_id": 2, "role": "Engineering Manager", "status": "interviewing"},
+            {"id": 3, "company_id": 3, "role": "Backend Engineer", "status": "rejected", "rejected_on": "2026-03-01"},
+            {"id": 4, "company_id": 4, "role": "SRE", "status": "saved", "applied_on": "2026-03-05"},
+            {"id": 5, "company_id": 5, "role": "Data Engineer", "status": "applied", "follow_up_on": "2026-03-11",
+             "notes": "A referral from the meetup"},
+            {"id": 6, "company_id": 6, "role": "Analyst", "status": "applied", "location": "Berlin"},
+        ]
+    )
+    db.execute("DELETE FROM status_history")
+    db["status_history"].insert_all(
+        {"application_id": app, "from_status": before, "to_status": after, "at": at}
+        for app, before, after, at in [
+            (1, None, "applied", "2026-01-10T09:00:00Z"),
+            (5, None, "applied", "2026-02-01T09:00:00Z"),
+            (5, "applied", "screening", "2026-02-10T09:00:00Z"),
+            (2, None, "interviewing", "2026-02-28T10:00:00Z"),
+            (1, "applied", "offer", "2026-03-01T12:00:00Z"),
+            (3, None, "rejected", "2026-03-01T17:00:00Z"),
+            (5, "screening", "applied", "2026-03-09T08:00:00Z"),
+            (6, None, "applied", "2026-03-10T08:00:00Z"),
+        ]
+    )
+    db["offers"].insert(
+        {"id": 1, "application_id": 1, "revision": 1, "base_salary": 180000, "status": "pending",
+         "decision_deadline": "2026-03-20"}
+    )
+    db["interviews"].insert(
+        {"id": 1, "application_id": 2, "round": 1, "stage": "screening", "scheduled_at": "2026-03-12 16:00"}
+    )
+    db.close()
+    return path

@@ -259,3 +259,46 @@ async def test_jobhunt_now_stamps_history_written_through_datasette(db_path, mon
     rows = (await ds.client.get("/jobs/status_history.json?_shape=array&to_status=withdrawn")).json()
     assert len(rows) == 1
     assert _instant(rows[0]["at"]) == _instant(FAR_FUTURE)
+
+
+def test_the_saved_status_upgrade_keeps_every_row_key_and_trigger(tmp_path):
+    # A file as the schema stood before `saved`: its CHECK refuses the word.
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    schema.migrations.apply(db, stop_before="m_saved_status")
+    app_id, offer_id = add_offer(db, status="interviewing")
+    db["interviews"].insert({"application_id": app_id, "round": 1, "notes": "Panel went well"})
+    db["ratings"].insert({"application_id": app_id, "criterion": "team", "score": 4})
+    db["negotiation_notes"].insert(
+        {"offer_id": offer_id, "at": "2026-03-01 10:00", "kind": "ask", "topic": "base", "body": "Asked"}
+    )
+    with pytest.raises(sqlite3.IntegrityError):
+        db["applications"].insert({"company_id": 1, "role": "Other", "status": "saved"})
+    kept = {t: list(db[t].rows) for t in TABLES}
+    db.close()
+
+    # Foreign keys on while it runs: the rebuild must not trip over them.
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    upgraded = sqlite_utils.Database(conn)
+    assert schema.init(upgraded) == ["m_saved_status"]
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    conn.close()
+
+    db = sqlite_utils.Database(path)
+    assert {t: list(db[t].rows) for t in TABLES} == kept
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    declared = {(fk.table, fk.column, fk.other_table) for t in TABLES for fk in db[t].foreign_keys}
+    assert declared == FOREIGN_KEYS
+    # The same schema as a new file: table, indexes, triggers, views.
+    fresh = tmp_path / "new.db"
+    schema.init(sqlite_utils.Database(fresh))
+    assert schema_sql(path) == schema_sql(fresh)
+    # The new word is taken, an unknown one still refused, and changes still land in the history.
+    db["applications"].insert({"id": 99, "company_id": 1, "role": "Other", "status": "saved"})
+    db["applications"].update(99, {"status": "applied"})
+    assert history(db, 99) == [(None, "saved"), ("saved", "applied")]
+    with pytest.raises(sqlite3.IntegrityError):
+        db["applications"].insert({"company_id": 1, "role": "Third", "status": "bookmarked"})
+    assert [r["status"] for r in db.query("select status from pipeline")] == list(schema.APPLICATION_STATUSES)
+    assert [r["id"] for r in db["interviews"].search("panel")] == [1]
