@@ -60,7 +60,7 @@ class BoardParams:
         raw = (args.get("limit") or "").strip()
         limit = DEFAULT_LIMIT
         if raw:
-            if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw[:6]) <= MAX_LIMIT:
+            if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or not 1 <= int(raw) <= MAX_LIMIT:
                 raise BoardError(
                     f"limit is the number of cards per column, a whole number from 1 to "
                     f"{MAX_LIMIT} such as {DEFAULT_LIMIT}; got {raw[:40]!r}"

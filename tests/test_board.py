@@ -329,6 +329,7 @@ async def test_a_writer_sees_the_move_control(board_path, fixed_now):
         ("limit=abc", "got 'abc'"),
         ("limit=-5", "got '-5'"),
         ("limit=99999999999999999999", "from 1 to 1000"),
+        ("limit=00010000", "from 1 to 1000"),
         ("stage=archived", "stage must be one of saved, applied"),
         ("q=" + "x" * 201, "q (the filter) is at most 200 characters"),
     ],
@@ -430,3 +431,18 @@ async def test_the_new_application_form_offers_saved(board_path, fixed_now):
     select = page.text[page.text.index('name="status"'):]
     select = select[: select.index("</select>")]
     assert re.findall(r'<option value="(\w+)"', select) == list(schema.APPLICATION_STATUSES)
+
+
+@pytest.mark.asyncio
+async def test_hostile_text_is_shown_escaped(tmp_path, fixed_now):
+    from builders import build_hostile
+
+    path = tmp_path / "jobs.db"
+    build_hostile(path)
+    ds = make_datasette(path, metadata=UTC)
+    for url in (BOARD, BOARD + "?q=%3Cscript%3E", BOARD + "?stage=rejected"):
+        response = await ds.client.get(url)
+        assert response.status_code == 200, url
+        assert "<script>window.__pwned" not in response.text
+        assert "onerror=\"window.__pwned" not in response.text
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in (await ds.client.get(BOARD)).text
