@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from . import clock, config, forms
 from .deadlines import folded_name, moment, zone
+from .display import date_text
 from .sql import in_list
 from .urls import JobhuntUrls
 from .vocabulary import (
@@ -200,11 +201,6 @@ def cards(conn, params: BoardParams) -> tuple[list[dict[str, Any]], dict[str, in
 # --- values as people read them ----------------------------------------------------
 
 
-def day_text(day: date) -> str:
-    """Mar 10, 2026."""
-    return f"{day:%b} {day.day}, {day.year}"
-
-
 def days_text(days: int) -> str:
     """How long, in whole days: 1 day, 12 days, 1,024 days."""
     return "1 day" if days == 1 else f"{days:,} days"
@@ -259,7 +255,7 @@ async def next_deadlines(datasette: "Datasette", db: "Database", shown: list[dic
                 "title": entry.item.title,
                 "status": entry.status,
                 "words": entry.words,
-                "day_text": day_text(local.date()),
+                "day_text": date_text(local.date()),
                 "url": entry.url,
             }
     return found, None
@@ -296,7 +292,7 @@ async def load(datasette: "Datasette", db: "Database", params: BoardParams) -> d
                 "days": days,
                 "days_text": None if days is None else days_text(days),
                 "since": None if day is None else day.isoformat(),
-                "since_text": None if day is None else day_text(day),
+                "since_text": None if day is None else date_text(day),
                 "deadline": deadline_of.get(row["id"]),
             }
         )
