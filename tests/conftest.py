@@ -51,7 +51,9 @@ def fixed_now(request, monkeypatch):
 def db_path(tmp_path):
     """An empty, initialised job-hunt database file."""
     path = tmp_path / "jobs.db"
-    schema.init(sqlite_utils.Database(path))
+    db = sqlite_utils.Database(path)
+    schema.init(db)
+    db.close()
     return path
 
 
