@@ -14,7 +14,7 @@ from datasette.utils import await_me_maybe
 
 from . import clock, config, display, scoring
 from .scoring import Factor, FactorGroup, Offer, ScoringError
-from .sql import COMPARED_OFFER, LATEST_OFFERS, latest_revision, money_ctes
+from .sql import COMPARED_OFFER, LATEST_OFFERS, latest_revision
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -276,11 +276,12 @@ def _warnings(currency: Any, per_base: Any, base_salary: Any, base_currency: str
 
 # --- the SQL path ----------------------------------------------------------------
 #
-# SQLite works out each offer's money columns and factor values in one
-# statement; the weighted part (scores, the top offers, close_call, flips) runs
-# in scoring.rank_columns, the same code as the Python path. Every number is
-# computed with the same floating-point operations, in the same order, as
-# scoring.compute_money and scoring.normalize: tests hold the paths equal.
+# One statement reads every compared offer's money inputs and the values of the
+# factors with SQL; the money figures come from scoring.money_columns, the
+# function behind scoring.compute_money, and the weighted part (scores, the top
+# offers, close_call, flips) runs in scoring.rank_columns, the same code as the
+# Python path. Every number is computed with the same floating-point
+# operations, in the same order, as on the Python path: tests hold them equal.
 
 _LATEST = latest_revision("o")
 _OPEN_STATUS = f"o.status IN {COMPARED_OFFER}"
@@ -342,42 +343,63 @@ def _expand_slots(conn, slots, include_all: bool) -> list[Factor]:
 class ValueTable:
     """Per offer, the values of every factor: raw, and on 0..1 with missing as 0.0.
 
-    What only the listed offers show (company, role, status, money figures for
-    the warnings) is read when an offer is first listed, by ``metas``, and kept.
+    What only the listed offers show (company, role, status, the inputs of the
+    warnings) is read when an offer is first listed, by ``metas``, and kept.
     """
 
     version: int  # the connection's data_version the values were read at
     ids: list[int]
-    annual_comp: list[float | None]
-    raw: dict[str, list[Any]]
+    per_base: Sequence[float | None]
+    money: scoring.MoneyColumns
+    raw: dict[str, list[Any]]  # the factors read raw for every offer
     norm: dict[str, list[float]]
     bounds: dict[str, tuple[float, float]]
     tails: Sequence[tuple]
-    offers_sql: str  # the compared set with its money columns, as a WITH prefix with _RESTRICT
+    # The raw values of the scaled factors (read on 0..1 for every offer), for
+    # the listed offers: a query over the compared set narrowed by _RESTRICT.
+    late_sql: str
     params: dict[str, Any]
+    late_names: list[str]
     meta: dict[int, tuple] = field(default_factory=dict)  # _META_COLUMNS by row index
+    late: dict[int, dict[str, Any]] = field(default_factory=dict)  # by row index
 
     def metas(self, conn, indexes: Sequence[int]) -> dict[int, tuple]:
         missing = [i for i in indexes if i not in self.meta]
         if missing:
             position = {self.ids[i]: i for i in missing}
-            rows = conn.execute(
-                f"""{self.offers_sql.replace(_RESTRICT, _LISTED)}
-select offer.offer_id, offer.application_id, c.name, a.role, offer.revision, offer.status,
-  offer.currency, offer.per_base, offer.base_salary, offer.annual_comp, offer.first_year_comp
-from jh_offer as offer
-left join applications a on a.id = offer.application_id
-left join companies c on c.id = a.company_id""",
-                {**self.params, "jh_ids": json.dumps(sorted(position))},
-            ).fetchall()
-            for row in rows:
-                self.meta[position[row[0]]] = tuple(row)
+            ids = json.dumps(sorted(position))
+            for row in conn.execute(_LISTED_SQL, {"jh_ids": ids}).fetchall():
+                i = position[row[0]]
+                self.meta[i] = (
+                    *row[:7], self.per_base[i], row[7], self.money.annual_comp[i],
+                    self.money.first_year_comp[i],
+                )
+            for i in missing:
+                self.late[i] = {}
+            if self.late_names:
+                late_sql = self.late_sql.replace(_RESTRICT, _LISTED)
+                for row in conn.execute(late_sql, {**self.params, "jh_ids": ids}).fetchall():
+                    self.late[position[row[0]]] = dict(zip(self.late_names, row[1:]))
         return {i: self.meta[i] for i in indexes}
+
+    def value(self, name: str, i: int) -> Any:
+        """The raw value of factor ``name`` for offer ``i`` (a listed one, for a scaled factor)."""
+        column = self.raw.get(name)
+        return column[i] if column is not None else self.late[i][name]
 
 
 # Where the compared set's query narrows to the listed offers.
 _RESTRICT = "/* listed */"
 _LISTED = "and o.id in (select value from json_each(:jh_ids))"
+
+
+# The details of the listed offers, by id.
+_LISTED_SQL = """select o.id, o.application_id, c.name, a.role, o.revision, o.status, o.currency,
+  o.base_salary
+from offers o
+left join applications a on a.id = o.application_id
+left join companies c on c.id = a.company_id
+where o.id in (select value from json_each(:jh_ids))"""
 
 _META_COLUMNS = (
     "offer_id", "application_id", "company", "role", "revision", "status", "currency",
@@ -404,7 +426,7 @@ def _connection_token(conn: sqlite3.Connection) -> int:
 def _factor_key(factor: Factor) -> tuple:
     return (
         factor.name, factor.sql, factor.sql_normalized, factor.higher_is_better, factor.scale,
-        tuple(sorted((factor.sql_params or {}).items())),
+        tuple(sorted((factor.sql_params or {}).items())), factor.money,
     )
 
 
@@ -476,52 +498,123 @@ def _ranked(conn, cfg, slots, horizon: float, include_all: bool, weigh, limit: i
 
 
 def _read_values(conn, cfg, factors, horizon, include_all, fx, version) -> ValueTable:
-    currencies = [row[0] for row in conn.execute("select distinct currency from offers")]
-    params: dict[str, Any] = {
-        "jh_discount": float(cfg.equity_discount_pct),
-        "jh_horizon": float(horizon),
-    }
+    """Every factor's values over the compared set, in one query and one pass.
+
+    The query reads each offer's money inputs and the values of the factors
+    with ``sql``; the money figures are worked out in Python by
+    ``scoring.money_columns``, column by column. A factor's SQL may still name
+    a money column of ``offer``: it is computed, by the same function, for the
+    factors that ask for it.
+    """
+    _register_money_function(conn)
+    horizon, discount = float(horizon), float(cfg.equity_discount_pct)
+    params: dict[str, Any] = {"jh_discount": discount, "jh_horizon": horizon}
     # Each distinct spelling in the table gets rate_for's answer, bound as a parameter.
+    currencies = [row[0] for row in conn.execute("select distinct currency from offers")]
+    rates = {scoring.rate_for(code, cfg.currency, fx) for code in currencies}
     cases = ["when o.currency is null then 1.0"]
     for i, code in enumerate(c for c in currencies if c is not None):
         params[f"jh_cur{i}"] = code
         params[f"jh_rate{i}"] = scoring.rate_for(code, cfg.currency, fx)
         cases.append(f"when o.currency = :jh_cur{i} then :jh_rate{i}")
     per_base = f"case {' '.join(cases)} end"
-    values = []
-    for i, f in enumerate(factors):
+    inputs = [f"o.{name}" for name in scoring.MONEY_INPUTS[1:]]
+    # Money columns for the factors' SQL: the offer's inputs through the same
+    # Python function. SQLite flattens the subqueries, so a column no factor
+    # names is never computed.
+    money_sql = ", ".join(
+        f"jobhunt_money('{figure}', :jh_horizon, :jh_discount, per_base, "
+        f"{', '.join(f'jh_in{k}' for k in range(len(inputs)))}) as {column}"
+        for column, figure in _MONEY_SQL_COLUMNS
+    )
+    values, late = [], []
+    in_sql = [f for f in factors if f.money is None]
+    for i, f in enumerate(in_sql):
         for key, value in (f.sql_params or {}).items():
             if key in params or key == "jh_ids":
                 raise ValueError(f"factor {f.name}: SQL parameter name {key!r} is taken")
             params[key] = value
-        # Scaled factors are put on 0..1 by factor.scale, as on the Python path,
-        # so each value is looked up once.
-        values.append(f"({f.sql}) as jh_v{i}" if f.scale else f"({f.sql}) * 1.0 as jh_v{i}")
-    offers_sql = f"""
-with jh_latest as (
-  select o.*, o.id as offer_id, {per_base} as per_base
+        # A scaled factor is read on 0..1 for every offer, and raw (a word, a
+        # score) only for the offers listed.
+        if f.scale:
+            values.append(f"({f.sql_normalized}) * 1.0 as jh_v{i}")
+            late.append(f"({f.sql}) as jh_v{i}")
+        else:
+            values.append(f"({f.sql}) * 1.0 as jh_v{i}")
+    # With one rate for every offer (one currency, mostly) the rate is not read per offer.
+    one_rate = len(rates) == 1
+    read = ["offer.offer_id"] + ([] if one_rate else ["offer.per_base"])
+    read += [f"offer.jh_in{k}" for k in range(len(inputs))] + values
+    offers_sql = f"""with jh_latest as (
+  select o.*, o.id as offer_id, {per_base} as per_base,
+    {", ".join(f"{v} as jh_in{k}" for k, v in enumerate(inputs))}
   from offers o where {_where(include_all)} {_RESTRICT}
 ),
-{money_ctes('jh_latest').strip()}"""
-    # Only numbers for every offer: the joins and text of the listed offers'
-    # details wait until they are listed.
-    sql = f"""{offers_sql.replace(_RESTRICT, "")}
-select offer.offer_id, offer.annual_comp {"".join(", " + v for v in values)}
-from jh_offer as offer
-"""
-    rows = conn.execute(sql, params).fetchall()
-    columns = list(zip(*rows)) if rows else [()] * (2 + len(factors))
+jh_offer as (
+  select o.*, {money_sql} from jh_latest o
+)"""
+    sql = f"{offers_sql.replace(_RESTRICT, '')}\nselect {', '.join(read)}\nfrom jh_offer as offer"
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples, whatever the connection's factory
+    rows = cursor.execute(sql, params).fetchall()
+    columns = list(zip(*rows)) if rows else [()] * len(read)
+    ids = list(columns[0])
+    if one_rate:
+        columns.insert(1, [next(iter(rates))] * len(ids))
+    first = 2 + len(inputs)
+    money = _money(columns[1:first], horizon, discount)
+    from_sql = {f.name: columns[first + i] for i, f in enumerate(in_sql)}
     raw: dict[str, list[Any]] = {}
     norm: dict[str, list[float]] = {}
     bounds: dict[str, tuple[float, float]] = {}
-    for i, f in enumerate(factors):
-        column = list(columns[2 + i])
-        ns = scoring.normalize_filled(f, column)
-        raw[f.name], norm[f.name] = column, ns
+    for f in factors:
+        if f.money is not None:
+            column = getattr(money, f.money)
+        else:
+            column = from_sql[f.name]
+        if f.scale:
+            ns = [0.0 if v is None else float(v) for v in column]
+        else:
+            raw[f.name] = column = list(column)
+            ns = scoring.normalize_filled(f, column)
+        norm[f.name] = ns
         bounds[f.name] = (min(ns), max(ns)) if ns else (0.0, 0.0)
-    ids, annual = list(columns[0]), list(columns[1])
+    late_names = [f.name for f in in_sql if f.scale]
+    late_sql = f"{offers_sql}\nselect offer.offer_id{''.join(', ' + v for v in late)}\nfrom jh_offer as offer"
     return ValueTable(
-        version, ids, annual, raw, norm, bounds, scoring.Tails(annual, ids), offers_sql, params
+        version, ids, columns[1], money, raw, norm, bounds, scoring.Tails(money.annual_comp, ids),
+        late_sql, params, late_names,
+    )
+
+
+def _money(inputs: Sequence[Sequence[Any]], horizon: float, discount: float):
+    """``scoring.money_columns`` over columns read as stored. Text in a number
+    column is missing; it stops the arithmetic (a TypeError) or means what a
+    missing value means (an empty text where 0 is counted), so the columns are
+    only read value by value when there is some."""
+    try:
+        return scoring.money_columns(zip(*inputs), horizon, discount)
+    except TypeError:
+        read = [[scoring.stored_number(v) for v in column] for column in inputs[1:]]
+        return scoring.money_columns(zip(inputs[0], *read), horizon, discount)
+
+
+# The money columns a factor's SQL may name, and the Money field each one is.
+_MONEY_SQL_COLUMNS = (
+    ("base", "base"), ("bonus", "bonus"), ("signing", "signing"), ("retirement", "match"),
+    ("equity", "equity"), ("first_year_comp", "first_year_comp"),
+    ("annual_comp", "annual_comp"),
+)
+
+
+def _money_figure(figure: str, horizon: float, discount: float, per_base, *inputs) -> float | None:
+    read = (per_base, *(scoring.stored_number(v) for v in inputs))
+    return getattr(scoring.money_columns([read], horizon, discount), figure)[0]
+
+
+def _register_money_function(conn) -> None:
+    conn.create_function(
+        "jobhunt_money", 3 + len(scoring.MONEY_INPUTS), _money_figure, deterministic=True
     )
 
 
@@ -530,7 +623,7 @@ def _table_offer(table: ValueTable, meta_row: tuple, i: int, position: int, scor
     per_factor = {}
     missing = []
     for name, share in scored.shares.items():
-        value, ns = table.raw[name][i], table.norm[name][i]
+        value, ns = table.value(name, i), table.norm[name][i]
         per_factor[name] = {
             "value": value,
             "normalized": ns,

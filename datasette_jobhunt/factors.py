@@ -34,19 +34,19 @@ def _remote(offer: Offer) -> str | None:
 
 
 def money_factors(currency: str) -> list[Factor]:
-    # The SQL path computes the money columns once per offer under these names.
     per_year = f"{currency}/year"
+
+    def money(name, label, figure, unit, **kwargs):
+        return Factor(name, label, _money(figure), unit, money=figure, **kwargs)
+
     return [
-        Factor("annual_comp", "Annual comp", _money("annual_comp"), per_year, default_weight=50,
-               sql="offer.annual_comp"),
-        Factor("first_year_comp", "First-year comp", _money("first_year_comp"), currency,
-               sql="offer.first_year_comp"),
-        Factor("base", "Base salary", _money("base"), per_year, sql="offer.base"),
-        Factor("bonus", "Bonus target", _money("bonus"), per_year, sql="offer.bonus"),
-        Factor("equity", "Equity per year", _money("equity"), per_year, sql="offer.equity"),
-        Factor("signing", "Signing bonus", _money("signing"), currency, sql="offer.signing"),
-        Factor("retirement", "Retirement match", _money("match"), per_year,
-               sql="offer.retirement"),
+        money("annual_comp", "Annual comp", "annual_comp", per_year, default_weight=50),
+        money("first_year_comp", "First-year comp", "first_year_comp", currency),
+        money("base", "Base salary", "base", per_year),
+        money("bonus", "Bonus target", "bonus", per_year),
+        money("equity", "Equity per year", "equity", per_year),
+        money("signing", "Signing bonus", "signing", currency),
+        money("retirement", "Retirement match", "match", per_year),
     ]
 
 
@@ -110,10 +110,15 @@ def _criterion_key(criterion: Any) -> str:
     return " ".join(str(criterion).split()).lower()
 
 
-_CRITERIA_SQL = (
-    "select distinct criterion from ratings where criterion is not null and score is not null "
-    "and application_id in ({})"
-)
+# Every criterion, then for each whether a compared application has it: the
+# first rating found usually answers, where a join would visit every rating.
+_CRITERIA_SQL = """select c.criterion
+from (select distinct criterion from ratings where criterion is not null and score is not null) c
+where exists (
+  select 1 from ratings r
+  where r.criterion = c.criterion and r.score is not null
+    and exists (select 1 from ({}) compared where compared.application_id = r.application_id)
+)"""
 
 
 async def _rating_factors_sql(db, applications_sql: str) -> list[Factor]:

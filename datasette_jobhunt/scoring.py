@@ -78,16 +78,19 @@ class Factor:
     of them, never one per offer; its result for an offer is in
     ``offer.loaded[factor.name]``.
 
-    With ``sql`` the comparison runs inside SQLite and never builds an Offer
-    for every row: ``sql`` is an expression for the raw value (NULL when
-    missing) over the columns of ``offer``, one row of the compared set (every
-    column of the offers table, ``offer_id``, ``per_base``, and the money
-    columns in the base currency: ``base``, ``bonus``, ``signing``,
-    ``retirement``, ``equity``, ``first_year_comp``, ``annual_comp``).
-    ``sql_params`` are bound by name, so name them after the factor.
-    A factor with ``scale`` gives ``sql_normalized`` too (its 0..1 value).
-    When any factor lacks ``sql`` the comparison takes the Python path:
-    every offer is loaded and ``value`` is called for each (correct, slower).
+    With ``sql`` (or ``money``) the comparison reads every value in one query
+    and never builds an Offer for every row: ``sql`` is an expression for the
+    raw value (NULL when missing) over the columns of ``offer``, one row of the
+    compared set (every column of the offers table, ``offer_id``, ``per_base``,
+    and the money columns in the base currency: ``base``, ``bonus``,
+    ``signing``, ``retirement``, ``equity``, ``first_year_comp``,
+    ``annual_comp``). ``sql_params`` are bound by name, so name them after the
+    factor. A factor with ``scale`` gives ``sql_normalized`` too (its 0..1
+    value). ``money`` names a field of ``Money`` instead: the value is that
+    figure, as ``money_columns`` works it out for every offer at once (what
+    ``value`` gives on the Python path). When any factor has neither, the
+    comparison takes the Python path: every offer is loaded and ``value`` is
+    called for each (correct, slower).
     """
 
     name: str
@@ -101,9 +104,12 @@ class Factor:
     sql: str | None = None
     sql_normalized: str | None = None
     sql_params: Mapping[str, Any] | None = None
+    money: str | None = None
 
     @property
     def in_sql(self) -> bool:
+        if self.money is not None:
+            return True
         return self.sql is not None and (self.scale is None or self.sql_normalized is not None)
 
 
@@ -147,13 +153,6 @@ def rate_for(currency: str | None, base_currency: str, fx: Mapping[str, float]) 
     return fx.get(code)
 
 
-def vested(equity_eff: float, years: float, vesting_years: float, cliff_months: float) -> float:
-    """Equity vested after ``years``: nothing before the cliff, then linear."""
-    if 12 * years < cliff_months:
-        return 0.0
-    return equity_eff * min(years, vesting_years) / vesting_years
-
-
 def _num(value: Any) -> float | None:
     if value is None or value == "":
         return None
@@ -164,6 +163,92 @@ def _num(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def stored_number(value: Any) -> float | int | None:
+    """A value of a number column as SQLite stores it: a number, else missing
+    (text in a number column is no number)."""
+    return value if type(value) is float or type(value) is int else None
+
+
+# What the money figures are worked out from, in this order: the rate (units of
+# the base currency for one unit of the offer's), then columns of the offers table.
+MONEY_INPUTS = (
+    "per_base", "base_salary", "bonus_target", "signing_bonus", "equity_total",
+    "equity_discount_pct", "vesting_years", "vesting_cliff_months", "retirement_match_pct",
+)
+
+
+@dataclass(frozen=True)
+class MoneyColumns:
+    """The money figures of many offers, one list per figure (the fields of Money)."""
+
+    base: list[float | None]
+    bonus: list[float | None]
+    signing: list[float | None]
+    match: list[float | None]
+    equity_eff: list[float | None]
+    vested_1: list[float | None]
+    vested_h: list[float | None]
+    equity: list[float | None]
+    first_year_comp: list[float | None]
+    annual_comp: list[float | None]
+
+
+def money_columns(
+    inputs: Iterable[tuple], horizon: float, default_discount_pct: float = 0.0
+) -> MoneyColumns:
+    """The money figures of each offer in the base currency: the one definition of the money math.
+
+    Each item of ``inputs`` holds the ``MONEY_INPUTS`` of one offer, each a
+    number or None (missing). A missing rate or base salary leaves every figure
+    None; a missing bonus, signing bonus, equity or match counts as 0, a missing
+    discount as ``default_discount_pct``, missing (or 0) vesting years as 4 and
+    a missing cliff as 12 months. With H the horizon in years:
+
+    - match = base × match% / 100
+    - effective equity = equity_total × (1 − discount / 100)
+    - vested(H) = 0 before the cliff, else effective equity × min(H, vesting years) / vesting years
+    - equity = vested(H) / H
+    - first-year comp = base + bonus + signing + match + vested(1)
+    - annual comp = base + bonus + match + (signing + vested(H)) / H
+    """
+    columns = MoneyColumns([], [], [], [], [], [], [], [], [], [])
+    appends = [getattr(columns, name).append for name in MoneyColumns.__dataclass_fields__]
+    (add_base, add_bonus, add_signing, add_match, add_equity_eff, add_vested_1, add_vested_h,
+     add_equity, add_first_year, add_annual) = appends
+    # One loop over the offers, every figure computed once: this runs for every
+    # compared offer when the data changes.
+    months_1 = 12 * 1
+    months_h = 12 * horizon
+    for per_base, base, bonus, signing, equity, discount, years, cliff, match_pct in inputs:
+        if per_base is None or base is None:
+            for add in appends:
+                add(None)
+            continue
+        bonus = (bonus or 0.0) * per_base
+        signing = (signing or 0.0) * per_base
+        base = base * per_base
+        match = base * (match_pct or 0.0) / 100
+        if discount is None:
+            discount = default_discount_pct
+        equity_eff = (equity or 0.0) * per_base * (1 - discount / 100)
+        years = years or 4.0
+        if cliff is None:
+            cliff = 12.0
+        vested_1 = 0.0 if months_1 < cliff else equity_eff * min(1, years) / years
+        vested_h = 0.0 if months_h < cliff else equity_eff * min(horizon, years) / years
+        add_base(base)
+        add_bonus(bonus)
+        add_signing(signing)
+        add_match(match)
+        add_equity_eff(equity_eff)
+        add_vested_1(vested_1)
+        add_vested_h(vested_h)
+        add_equity(vested_h / horizon)
+        add_first_year(base + bonus + signing + match + vested_1)
+        add_annual(base + bonus + match + (signing + vested_h) / horizon)
+    return columns
+
+
 def compute_money(
     row: Mapping[str, Any],
     per_base: float | None,
@@ -171,34 +256,9 @@ def compute_money(
     default_discount_pct: float = 0.0,
 ) -> Money:
     """The money figures for one offer row (columns of the offers table)."""
-    base = _num(row.get("base_salary"))
-    if per_base is None or base is None:
-        return Money()
-    bonus = (_num(row.get("bonus_target")) or 0.0) * per_base
-    signing = (_num(row.get("signing_bonus")) or 0.0) * per_base
-    base *= per_base
-    match = base * (_num(row.get("retirement_match_pct")) or 0.0) / 100
-    discount = _num(row.get("equity_discount_pct"))
-    if discount is None:
-        discount = default_discount_pct
-    equity_eff = (_num(row.get("equity_total")) or 0.0) * per_base * (1 - discount / 100)
-    vesting_years = _num(row.get("vesting_years")) or 4.0
-    cliff = _num(row.get("vesting_cliff_months"))
-    cliff = 12.0 if cliff is None else cliff
-    vested_1 = vested(equity_eff, 1, vesting_years, cliff)
-    vested_h = vested(equity_eff, horizon, vesting_years, cliff)
-    return Money(
-        base=base,
-        bonus=bonus,
-        signing=signing,
-        match=match,
-        equity_eff=equity_eff,
-        vested_1=vested_1,
-        vested_h=vested_h,
-        equity=vested_h / horizon,
-        first_year_comp=base + bonus + signing + match + vested_1,
-        annual_comp=base + bonus + match + (signing + vested_h) / horizon,
-    )
+    inputs = (per_base, *(_num(row.get(name)) for name in MONEY_INPUTS[1:]))
+    columns = money_columns([inputs], horizon, default_discount_pct)
+    return Money(**{name: getattr(columns, name)[0] for name in MoneyColumns.__dataclass_fields__})
 
 
 # --- parameters ----------------------------------------------------------------
