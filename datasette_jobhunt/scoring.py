@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass, field
 from collections.abc import Sequence as SequenceABC
+from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 
 MAX_WEIGHT = 1000.0
