@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from datasette.plugins import pm
 from datasette.utils import await_me_maybe
 
-from . import clock, config, display, scoring
+from . import clock, config, display, scoring, what_it_takes
 from .scoring import Factor, FactorGroup, Offer, ScoringError
 from .sql import COMPARED_OFFER, LATEST_OFFERS, latest_revision
 
@@ -108,6 +108,7 @@ async def load_offers(
                 row=row,
                 money=scoring.compute_money(row, per_base, horizon, cfg.equity_discount_pct),
                 warnings=warnings,
+                per_base=per_base,
             )
         )
     return offers
@@ -162,6 +163,9 @@ class Comparison:
 
     doc: dict
     count: int
+    # For the offer asked for by id (``takes_for``): {"what_it_takes", "currency",
+    # "known"}; None when that offer is not compared.
+    takes: dict | None = None
 
 
 async def build(datasette: "Datasette", db: "Database", params: CompareParams) -> dict:
@@ -170,11 +174,17 @@ async def build(datasette: "Datasette", db: "Database", params: CompareParams) -
 
 
 async def compute(
-    datasette: "Datasette", db: "Database", params: CompareParams, use_sql: bool = True
+    datasette: "Datasette",
+    db: "Database",
+    params: CompareParams,
+    use_sql: bool = True,
+    takes_for: int | None = None,
 ) -> Comparison:
     """Rank in SQLite when every factor can say its value in SQL, else in Python.
 
     ``use_sql=False`` forces the Python path (the tests hold the two equal).
+    ``takes_for`` names an offer id whose what_it_takes is wanted whether it
+    is listed or not (``Comparison.takes``).
     """
     cfg = config.from_datasette(datasette)
     horizon = (
@@ -204,6 +214,10 @@ async def compute(
             _table_offer(table, metas[i], i, position, scored, cfg)
             for position, i in enumerate(scored.shown, 1)
         ]
+        takes = _Takes(
+            lambda: _table_standing(table, scored, factors, horizon, cfg),
+            list(scored.shown), [metas[i][_META_COLUMNS.index("currency")] for i in scored.shown],
+        )
     else:
         offers_in = await load_offers(db, cfg, horizon, params.include_all)
         factors = await expand_factors(db, items, offers_in)
@@ -213,6 +227,11 @@ async def compute(
         weights, count = ranking.weights, ranking.count
         flips, close_call = ranking.flips, ranking.close_call
         offers = [_python_offer(r) for r in ranking.offers]
+        takes = _Takes(
+            lambda: _python_standing(offers_in, factors, weights, horizon, cfg),
+            _python_listed(offers_in, ranking),
+            [r.offer.row.get("currency") for r in ranking.offers],
+        )
     doc = {
         "database": db.name,
         "currency": cfg.currency,
@@ -232,8 +251,10 @@ async def compute(
         "close_call": close_call,
         "flips": flips,
     }
+    takes.fill(offers)
     doc["summary"] = summary(doc, count)
-    return Comparison(doc, count)
+    takes.words(doc, cfg.currency)
+    return Comparison(doc, count, takes.one(takes_for))
 
 
 def _python_offer(r: scoring.OfferResult) -> dict:
@@ -272,6 +293,130 @@ def _warnings(currency: Any, per_base: Any, base_salary: Any, base_currency: str
     if base_salary is None:
         return ["no base salary: its money factors are left out"]
     return []
+
+
+# --- what it would take ------------------------------------------------------------
+#
+# Both paths describe their ranking as a what_it_takes.Standing: the columns
+# they scored and the money function they used, so that a raise is scored with
+# the very operations of the ranking itself.
+
+
+class _Takes:
+    """what_it_takes of the listed offers (and of one offer asked for by id)."""
+
+    def __init__(self, standing, listed: list[int], currencies: list[Any]):
+        self._build = standing
+        self._standing: what_it_takes.Standing | None = None
+        self.listed = listed
+        self.currencies = currencies
+
+    def standing(self) -> what_it_takes.Standing:
+        if self._standing is None:
+            self._standing = self._build()
+        return self._standing
+
+    def fill(self, offers: list[dict]) -> None:
+        """Every listed offer gets its what_it_takes; the first offer's is None."""
+        raises = (
+            what_it_takes.smallest_raises(self.standing(), self.listed[1:]) if len(offers) > 1 else []
+        )
+        for offer, takes in zip(offers, [None, *raises]):
+            offer["what_it_takes"] = takes
+
+    def words(self, doc: dict, base_currency: str) -> None:
+        """The summary's sentence and table cell for each listed offer, in its own currency."""
+        for offer, text, currency in zip(doc["offers"], doc["summary"]["offers"], self.currencies):
+            code = _own_currency(currency, base_currency)
+            known = offer["annual_comp"] is not None
+            takes = offer["what_it_takes"]
+            text["what_it_takes"] = what_it_takes.sentence(offer["company"], takes, known, code)
+            text["to_come_first"] = what_it_takes.short(takes, known, code)
+
+    def one(self, offer_id: int | None) -> dict | None:
+        if offer_id is None:
+            return None
+        standing = self.standing()
+        try:
+            j = list(standing.ids).index(offer_id)
+        except ValueError:
+            return None
+        first = bool(self.listed) and j == self.listed[0]
+        takes = None if first else what_it_takes.smallest_raises(standing, [j])[0]
+        # The tie-break key starts with "annual comp is missing".
+        return {"what_it_takes": takes, "known": not standing.tails[j][0]}
+
+
+def _own_currency(currency: Any, base_currency: str) -> str:
+    """An offer's currency as the money math takes it: none is the base currency."""
+    return str(currency) if currency is not None and str(currency).strip() else base_currency
+
+
+def _money_fields(columns: scoring.MoneyColumns) -> scoring.Money:
+    return scoring.Money(
+        **{name: getattr(columns, name)[0] for name in scoring.MoneyColumns.__dataclass_fields__}
+    )
+
+
+def _table_standing(table: "ValueTable", scored, factors, horizon, cfg) -> what_it_takes.Standing:
+    position = {name: k for k, name in enumerate(scoring.MONEY_INPUTS)}
+    inputs = table.inputs
+    horizon, discount = float(horizon), float(cfg.equity_discount_pct)
+
+    def money_after(i: int, column: str, value: float) -> scoring.Money:
+        row = [values[i] for values in inputs]
+        row[position[column]] = value
+        return _money_fields(_money([[v] for v in row], horizon, discount))
+
+    def current(i: int, column: str) -> float | None:
+        return scoring.stored_number(inputs[position[column]][i])
+
+    moving = [
+        # The SQL path reads a scaled factor's value as its 0..1 score.
+        what_it_takes.Moving(
+            f.name, f.money, getattr(table.money, f.money), f.higher_is_better,
+            float if f.scale else None,
+        )
+        for f in factors
+        if f.money is not None
+    ]
+    return what_it_takes.Standing(
+        scored.weights, table.norm, scored.scores, table.tails, table.ids, moving,
+        money_after, current, lambda i: table.per_base[i] is not None,
+    )
+
+
+def _python_standing(offers: list[Offer], factors, weights, horizon, cfg) -> what_it_takes.Standing:
+    names = [f.name for f in factors]
+    norm = {f.name: scoring.normalize_filled(f, [f.value(o) for o in offers]) for f in factors}
+    tails = scoring.Tails([o.money.annual_comp for o in offers], [o.offer_id for o in offers])
+    scored = scoring.rank_columns(names, norm, weights, tails, 1)
+
+    def money_after(i: int, column: str, value: float) -> scoring.Money:
+        offer = offers[i]
+        row = {**offer.row, column: value}
+        return scoring.compute_money(row, offer.per_base, horizon, cfg.equity_discount_pct)
+
+    def current(i: int, column: str) -> float | None:
+        return scoring._num(offers[i].row.get(column))
+
+    moving = [
+        what_it_takes.Moving(
+            f.name, f.money, [getattr(o.money, f.money) for o in offers], f.higher_is_better,
+            f.scale,
+        )
+        for f in factors
+        if f.money is not None
+    ]
+    return what_it_takes.Standing(
+        scored.weights, norm, scored.scores, tails, [o.offer_id for o in offers], moving,
+        money_after, current, lambda i: offers[i].per_base is not None,
+    )
+
+
+def _python_listed(offers: list[Offer], ranking: scoring.Ranking) -> list[int]:
+    index = {o.offer_id: i for i, o in enumerate(offers)}
+    return [index[r.offer.offer_id] for r in ranking.offers]
 
 
 # --- the SQL path ----------------------------------------------------------------
@@ -361,6 +506,8 @@ class ValueTable:
     params: dict[str, Any]
     late_names: list[str]
     meta: dict[int, tuple] = field(default_factory=dict)  # _META_COLUMNS by row index
+    # The rate, then the other scoring.MONEY_INPUTS, one column each, as read.
+    inputs: Sequence[Sequence[Any]] = ()
     late: dict[int, dict[str, Any]] = field(default_factory=dict)  # by row index
 
     def metas(self, conn, indexes: Sequence[int]) -> dict[int, tuple]:
@@ -583,7 +730,7 @@ jh_offer as (
     late_sql = f"{offers_sql}\nselect offer.offer_id{''.join(', ' + v for v in late)}\nfrom jh_offer as offer"
     return ValueTable(
         version, ids, columns[1], money, raw, norm, bounds, scoring.Tails(money.annual_comp, ids),
-        late_sql, params, late_names,
+        late_sql, params, late_names, inputs=columns[1:first],
     )
 
 

@@ -54,6 +54,8 @@ class Offer:
     warnings: list[str] = field(default_factory=list)
     # What each factor's `load` step returned for this offer, by factor name.
     loaded: dict[str, Any] = field(default_factory=dict)
+    # Units of the base currency for one unit of the offer's; None when unknown.
+    per_base: float | None = None
 
 
 ValueFn = Callable[[Offer], Any]
