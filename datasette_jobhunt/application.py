@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from . import config, display
+from . import config, display, scoring
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -374,4 +374,24 @@ async def load(
         "ratings": ratings,
         "deadlines": deadlines,
         "deadline_error": deadline_error,
+        "to_come_first": await to_come_first(datasette, db, offers[-1]) if offers else None,
     }
+
+
+async def to_come_first(datasette: "Datasette", db: "Database", offer: dict) -> str | None:
+    """What it would take for the application's latest offer to come first under the
+    configured weights; None when that offer is not among the compared ones."""
+    from . import compare, what_it_takes
+
+    try:
+        result = await compare.compute(
+            datasette, db, compare.CompareParams(limit=1), takes_for=offer["id"]
+        )
+    except scoring.ScoringError:
+        return None
+    if result.takes is None:
+        return None
+    currency = compare.own_currency(offer.get("currency"), config.from_datasette(datasette).currency)
+    return what_it_takes.application_line(
+        result.takes["what_it_takes"], result.takes["known"], currency
+    )

@@ -303,12 +303,13 @@ def compare_command(db_path, weights, profile, horizon, include_all, limit, as_j
                 text["annual_comp"],
                 text["first_year_comp"],
                 ", ".join(f"{labels[name]} {points_text(points)}" for points, name in parts),
+                text["to_come_first"],
             ]
         )
     currency = doc["currency"]
     headers = ["#", "Company", "Role", "Rev", "Score", f"Annual ({currency}, {summary['horizon']}y)",
-               f"First year ({currency})", "Top contributions (points)"]
-    align = ("right", "left", "left", "right", "right", "right", "right", "left")
+               f"First year ({currency})", "Top contributions (points)", "To come first"]
+    align = ("right", "left", "left", "right", "right", "right", "right", "left", "left")
     # Without disable_numparse tabulate reads "74.0" as a number and prints "74".
     click.echo(tabulate(table, headers=headers, colalign=align, disable_numparse=True))
     active = ", ".join(

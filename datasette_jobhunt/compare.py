@@ -327,7 +327,7 @@ class _Takes:
     def words(self, doc: dict, base_currency: str) -> None:
         """The summary's sentence and table cell for each listed offer, in its own currency."""
         for offer, text, currency in zip(doc["offers"], doc["summary"]["offers"], self.currencies):
-            code = _own_currency(currency, base_currency)
+            code = own_currency(currency, base_currency)
             known = offer["annual_comp"] is not None
             takes = offer["what_it_takes"]
             text["what_it_takes"] = what_it_takes.sentence(offer["company"], takes, known, code)
@@ -347,7 +347,7 @@ class _Takes:
         return {"what_it_takes": takes, "known": not standing.tails[j][0]}
 
 
-def _own_currency(currency: Any, base_currency: str) -> str:
+def own_currency(currency: Any, base_currency: str) -> str:
     """An offer's currency as the money math takes it: none is the base currency."""
     return str(currency) if currency is not None and str(currency).strip() else base_currency
 

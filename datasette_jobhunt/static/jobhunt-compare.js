@@ -148,6 +148,7 @@
       text.warnings.forEach(function (w) {
         cell.appendChild(el("span", { "class": "compare-warning" }, w));
       });
+      if (text.what_it_takes) cell.appendChild(el("span", { "class": "compare-takes" }, text.what_it_takes));
       tr.appendChild(cell);
       tr.appendChild(el("td", { "class": "num compare-score", "data-label": heads[2] }, text.score));
       tr.appendChild(el("td", { "class": "num compare-annual", "data-label": heads[3] }, text.annual_comp));
