@@ -19,6 +19,7 @@ from builders import (
 OFFER_KEYS = {
     "rank", "offer_id", "application_id", "company", "role", "revision", "status",
     "score", "annual_comp", "first_year_comp", "factors", "missing", "warnings",
+    "what_it_takes",
 }
 @pytest_asyncio.fixture
 async def ds(offers_db):
