@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from datasette.plugins import pm
 from datasette.utils import await_me_maybe
 
-from . import clock, config, display, scoring, what_it_takes
+from . import clock, config, display, robustness, scoring, what_it_takes
 from .scoring import Factor, FactorGroup, Offer, ScoringError
 from .sql import COMPARED_OFFER, LATEST_OFFERS, latest_revision
 
@@ -37,11 +37,15 @@ class CompareParams:
     horizon: Any = None
     include_all: bool = False
     limit: int = scoring.DEFAULT_LIMIT
+    robustness: robustness.Settings = field(default_factory=robustness.Settings)
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> "CompareParams":
-        """From query-string or form pairs: w.<factor>, profile, horizon, status, limit."""
+        """From query-string or form pairs: w.<factor>, profile, horizon, status, limit,
+        and the robustness analysis's robustness, spread, samples and seed."""
         params = cls()
+        pairs = list(pairs)
+        params.robustness = robustness.parse(pairs)
         for key, value in pairs:
             value = value.strip()
             if key.startswith("w."):
@@ -218,6 +222,9 @@ async def compute(
             lambda: _table_standing(table, scored, factors, horizon, cfg),
             list(scored.shown), [metas[i][_META_COLUMNS.index("currency")] for i in scored.shown],
         )
+        robust = _robustness(
+            params.robustness, [f.name for f in factors], table.norm, scored, table.tails
+        )
     else:
         offers_in = await load_offers(db, cfg, horizon, params.include_all)
         factors = await expand_factors(db, items, offers_in)
@@ -231,6 +238,10 @@ async def compute(
             lambda: _python_standing(offers_in, factors, weights, horizon, cfg),
             _python_listed(offers_in, ranking),
             [r.offer.row.get("currency") for r in ranking.offers],
+        )
+        robust = _robustness(
+            params.robustness, [f.name for f in factors], ranking.norm, ranking.scored,
+            ranking.tails,
         )
     doc = {
         "database": db.name,
@@ -252,9 +263,28 @@ async def compute(
         "flips": flips,
     }
     takes.fill(offers)
+    _add_robustness(doc, robust, scored.shown if ranked is not None else ranking.scored.shown)
     doc["summary"] = summary(doc, count)
     takes.words(doc, cfg.currency)
     return Comparison(doc, count, takes.one(takes_for))
+
+
+def _robustness(settings, names, norm, scored, tails) -> robustness.Result | None:
+    """SMAA-2 over the best offers (see robustness.py); None when it is off."""
+    if settings.off:
+        return None
+    want = min(robustness.MAX_OFFERS, len(scored.scores))
+    shown = scored.shown
+    best = shown[:want] if len(shown) >= want else scoring.best(scored.scores, tails, want)
+    return robustness.analyse(settings, names, norm, scored.weights, best, tails)
+
+
+def _add_robustness(doc: dict, result: robustness.Result | None, shown: Sequence[int]) -> None:
+    """The document's "robustness", and each listed offer's (null when not considered)."""
+    per = result.by_index() if result is not None else {}
+    for offer, i in zip(doc["offers"], shown):
+        offer["robustness"] = per.get(i)
+    doc["robustness"] = result.header() if result is not None else None
 
 
 def _python_offer(r: scoring.OfferResult) -> dict:
@@ -864,7 +894,10 @@ def summary(doc: dict, count: int) -> dict:
     None; ``steady`` says that no weight moved by the flip step changes the top
     offer, when two offers or more are compared. ``weights`` and ``horizon``
     are the form's values. ``reordered`` says the order in words, for the page
-    to announce when new weights change it. ``offers`` holds, in ranking order,
+    to announce when new weights change it. ``robustness`` says how often the
+    offers come first when the weights vary (None when that is off); each
+    offer's ``first`` is its share of first places as a percentage.
+    ``offers`` holds, in ranking order,
     each listed offer's rounded figures, its lines of text, the segments of its
     score bar and the same points as text (``breakdown``: every weighted factor
     with its value and its points out of the most it could earn).
@@ -891,6 +924,12 @@ def summary(doc: dict, count: int) -> dict:
     elif count >= 2:
         steady = f"No single weight moved by {step} changes the top offer."
     weights = {name: weight_text(w) for name, w in doc["weights"].items()}
+    offer_texts = [
+        _offer_summary(offer, doc["factors"], weights, doc["currency"]) for offer in offers
+    ]
+    for offer, text in zip(offers, offer_texts):
+        share = (offer.get("robustness") or {}).get("first")
+        text["first"] = robustness.percent_text(share) if share is not None else None
     return {
         "close_call": close_call,
         "flips": flips,
@@ -898,9 +937,8 @@ def summary(doc: dict, count: int) -> dict:
         "horizon": weight_text(doc["horizon"]),
         "weights": weights,
         "reordered": reordered_text(offers),
-        "offers": [
-            _offer_summary(offer, doc["factors"], weights, doc["currency"]) for offer in offers
-        ],
+        "robustness": robustness.sentence(doc.get("robustness"), offers, count),
+        "offers": offer_texts,
     }
 
 

@@ -361,6 +361,11 @@ class Ranking:
     close_call: bool
     flips: list[str]
     count: int = 0  # how many offers were ranked
+    # Every offer's normalised values by factor, tie-break keys and scores, for
+    # analyses over more offers than are listed.
+    norm: Mapping[str, Sequence[float]] = field(default_factory=dict)
+    tails: Sequence[tuple] = ()
+    scored: Scored | None = None
 
 
 def normalize(factor: Factor, values: Sequence[Any]) -> list[float | None]:
@@ -420,7 +425,9 @@ def rank(
         }
         missing = [name for name in scored.shares if raw[name][i] is None]
         results.append(OfferResult(offers[i], position, scored.scores[i], per_factor, missing))
-    return Ranking(results, weights, scored.close_call, scored.flips, len(offers))
+    return Ranking(
+        results, weights, scored.close_call, scored.flips, len(offers), norm, tails, scored
+    )
 
 
 def tail(annual_comp: float | None, offer_id: int) -> tuple:
@@ -495,6 +502,11 @@ def rank_columns(
             bounds = {name: (min(norm[name]), max(norm[name])) for name in active}
         flips = _flips(active, weights, norm, sums, tails, order[0], bounds)
     return Scored(weights, shares, scores, shown, close_call, flips)
+
+
+def best(scores: Sequence[float], tails: Sequence[tuple], count: int) -> list[int]:
+    """The indexes of the ``count`` best offers, in ranking order."""
+    return _top(scores, tails, count)
 
 
 def _top(scores: Sequence[float], tails: Sequence[tuple], limit: int | None) -> list[int]:
