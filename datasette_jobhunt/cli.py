@@ -232,6 +232,32 @@ async def _compare_document(db_path: Path, cfg: config.Config, pairs) -> dict:
     return await compare.build(ds, db, compare.CompareParams.from_pairs(pairs))
 
 
+def robustness_options(fn):
+    """--robustness, --spread, --samples and --seed, passed on as robustness_pairs."""
+    from .robustness import DEFAULT_SAMPLES, MAX_SAMPLES
+
+    options = [
+        click.option("--robustness", "mode", metavar="MODE",
+                     help="How often each offer comes first when the weights vary: around (weights "
+                     "near yours, the default), uniform (any weights) or off"),
+        click.option("--spread", metavar="S",
+                     help="With around: each weight varies by up to this share, 0 to 1 (default 0.5)"),
+        click.option("--samples", metavar="N",
+                     help=f"Weightings drawn (default {DEFAULT_SAMPLES:,}, at most {MAX_SAMPLES:,})"),
+        click.option("--seed", metavar="S", help="Seed of the draws (default 0): a run repeats exactly"),
+    ]
+
+    def wrapped(*args, mode, spread, samples, seed, **kwargs):
+        given = (("robustness", mode), ("spread", spread), ("samples", samples), ("seed", seed))
+        kwargs["robustness_pairs"] = [(key, value) for key, value in given if value is not None]
+        return fn(*args, **kwargs)
+
+    wrapped = functools.wraps(fn)(wrapped)
+    for option in reversed(options):
+        wrapped = option(wrapped)
+    return wrapped
+
+
 @cli.command(name="compare")
 @database_argument()
 @click.option("weights", "-w", "--weight", multiple=True, metavar="FACTOR=N",
@@ -241,9 +267,12 @@ async def _compare_document(db_path: Path, cfg: config.Config, pairs) -> dict:
 @click.option("include_all", "--all", is_flag=True, help="Include offers of every status")
 @click.option("--limit", metavar="N", help="List the top N offers (default 50, at most 10,000)")
 @click.option("as_json", "--json", is_flag=True, help="Print the compare.json document")
+@robustness_options
 @metadata_option
 @user_errors
-def compare_command(db_path, weights, profile, horizon, include_all, limit, as_json, metadata_path):
+def compare_command(
+    db_path, weights, profile, horizon, include_all, limit, as_json, metadata_path, robustness_pairs
+):
     """Rank the offers in DB by what matters to you.
 
     \b
@@ -252,6 +281,7 @@ def compare_command(db_path, weights, profile, horizon, include_all, limit, as_j
         jobhunt compare jobs.db --weight pto=30 --weight remote=0
         jobhunt compare jobs.db --profile family --horizon 2 --json
         jobhunt compare jobs.db --limit 10
+        jobhunt compare jobs.db --robustness uniform --samples 50000 --seed 7
     """
     import asyncio
     import json
@@ -271,6 +301,7 @@ def compare_command(db_path, weights, profile, horizon, include_all, limit, as_j
         pairs.append(("status", "all"))
     if limit is not None:
         pairs.append(("limit", limit))
+    pairs += robustness_pairs
     try:
         doc = asyncio.run(_compare_document(db_path, cfg, pairs))
     except ScoringError as e:
@@ -302,14 +333,15 @@ def compare_command(db_path, weights, profile, horizon, include_all, limit, as_j
                 text["score"],
                 text["annual_comp"],
                 text["first_year_comp"],
+                text["first"] or "—",
                 ", ".join(f"{labels[name]} {points_text(points)}" for points, name in parts),
                 text["to_come_first"],
             ]
         )
     currency = doc["currency"]
     headers = ["#", "Company", "Role", "Rev", "Score", f"Annual ({currency}, {summary['horizon']}y)",
-               f"First year ({currency})", "Top contributions (points)", "To come first"]
-    align = ("right", "left", "left", "right", "right", "right", "right", "left", "left")
+               f"First year ({currency})", "First in", "Top contributions (points)", "To come first"]
+    align = ("right", "left", "left", "right", "right", "right", "right", "right", "left", "left")
     # Without disable_numparse tabulate reads "74.0" as a number and prints "74".
     click.echo(tabulate(table, headers=headers, colalign=align, disable_numparse=True))
     active = ", ".join(
@@ -324,6 +356,8 @@ def compare_command(db_path, weights, profile, horizon, include_all, limit, as_j
     for sentence in (summary["close_call"], summary["flips"], summary["steady"]):
         if sentence:
             click.echo(sentence)
+    if summary["robustness"]:
+        click.echo(summary["robustness"])
 
 
 # --- deadlines ---

@@ -107,6 +107,9 @@ async def compare_page(request, datasette):
             "horizon_text": compare.weight_text(doc["horizon"]),
             "offer_count": comparison.count,
             "limit_text": request.args.get("limit") or "",
+            "robustness_inputs": [
+                (key, request.args[key]) for key in compare.robustness.PARAMS if request.args.get(key)
+            ],
             "writable": writable,
             "page_url": urls.compare(db.name),
             "json_url": urls.compare_json(db.name),

@@ -121,6 +121,7 @@
       var horizon = root.querySelector('[data-compare="horizon"]');
       if (horizon) horizon.textContent = doc.summary.horizon;
       renderCallouts(doc.summary);
+      renderRobustness(doc.summary);
       renderLegend(doc);
       var tbody = root.querySelector(".compare-ranking tbody");
       if (!tbody) return;
@@ -218,6 +219,14 @@
           p.textContent = pair[1] || "";
           p.hidden = !pair[1];
         });
+    }
+
+    // How often each offer comes first when the weights vary: drawn again for every new weighting.
+    function renderRobustness(summary) {
+      var p = root.querySelector(".compare-robustness");
+      if (!p) return;
+      p.textContent = summary.robustness || "";
+      p.hidden = !summary.robustness;
     }
 
     weightsForm.addEventListener("input", function (event) {
