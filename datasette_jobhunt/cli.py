@@ -348,6 +348,8 @@ def compare_command(
         f"{labels[n]} {summary['weights'][n]}" for n, w in doc["weights"].items() if w > 0
     )
     click.echo(f"\nWeights: {active or 'all 0: every score is 0'}")
+    if summary["robustness"]:
+        click.echo(summary["robustness"])
     for offer in doc["offers"]:
         notes = [f"missing {', '.join(labels[n] for n in offer['missing'])}"] if offer["missing"] else []
         notes += offer["warnings"]
@@ -356,8 +358,6 @@ def compare_command(
     for sentence in (summary["close_call"], summary["flips"], summary["steady"]):
         if sentence:
             click.echo(sentence)
-    if summary["robustness"]:
-        click.echo(summary["robustness"])
 
 
 # --- deadlines ---

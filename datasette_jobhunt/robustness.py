@@ -205,6 +205,8 @@ def analyse(
         if found is not None:
             _cache.move_to_end(key)
             return found
+    if not best:
+        return Result(settings, [], active, [], [])
     drawn = draw_weights(settings, [float(weights[n]) for n in active])
     counts, sums = acceptability(values, drawn)
     acceptability_rows, central = [], []
@@ -264,10 +266,13 @@ def sentence(
     named = winners[:_PLACES]
     rest = 1.0 - sum(share for share, _ in named)
     where = "weightings near yours" if header["mode"] == "around" else "all weightings"
-    parts = [f"{named[0][1]} comes first in {percent_text(named[0][0])} of {where}"]
-    parts += [f"{name} in {percent_text(share)}" for share, name in named[1:]]
-    if rest > 1e-9:
-        parts.append(f"the others in {percent_text(rest)}")
+    if named:
+        parts = [f"{named[0][1]} comes first in {percent_text(named[0][0])} of {where}"]
+        parts += [f"{name} in {percent_text(share)}" for share, name in named[1:]]
+        if rest > 1e-9:
+            parts.append(f"the others in {percent_text(rest)}")
+    else:
+        parts = [f"Offers not listed here come first in every one of the {where}"]
     text = "; ".join(parts)
     considered = header["offers_considered"]
     if considered < count:

@@ -19,7 +19,7 @@ from builders import (
 OFFER_KEYS = {
     "rank", "offer_id", "application_id", "company", "role", "revision", "status",
     "score", "annual_comp", "first_year_comp", "factors", "missing", "warnings",
-    "what_it_takes",
+    "what_it_takes", "robustness",
 }
 @pytest_asyncio.fixture
 async def ds(offers_db):
@@ -47,7 +47,7 @@ async def test_compare_json_shape(ds):
     doc = response.json()
     assert set(doc) == {
         "database", "currency", "horizon", "now", "weights", "factors", "offers",
-        "close_call", "flips", "summary",
+        "close_call", "flips", "summary", "robustness",
     }
     assert doc["database"] == "jobs"
     assert doc["currency"] == "USD"

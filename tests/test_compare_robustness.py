@@ -203,6 +203,11 @@ def test_the_sentence_names_the_offers_that_come_first(crossing):
         f"Company 1 comes first in {one:.0%} of all weightings; Company 2 in {1 - one:.0%}."
     )
     assert [t["first"] for t in doc["summary"]["offers"]] == [f"{one:.0%}", f"{1 - one:.0%}"]
+    # An offer that comes first without being listed is among "the others".
+    short = compare_json(crossing, {**TWO_FACTORS, "robustness": "uniform", "limit": "1"})
+    assert short["summary"]["robustness"] == (
+        f"Company 1 comes first in {one:.0%} of all weightings; the others in {1 - one:.0%}."
+    )
 
 
 def test_the_page_says_it_and_keeps_the_settings_in_its_form(crossing):
