@@ -235,9 +235,11 @@ def test_live_update_shows_the_documents_sentences_and_figures(page, browser, se
     screenshot(page, "compare-close-call")
     live, served, doc = live_and_served(page, browser, server)
     assert live == served
+    # The call-outs, then how often each offer comes first, recalculated for the new weights.
     assert [c[2] for c in live["callouts"] if not c[1]] == [
-        doc["summary"]["close_call"], doc["summary"]["flips"]
+        doc["summary"]["close_call"], doc["summary"]["flips"], doc["summary"]["robustness"]
     ]
+    assert live["callouts"][-1][0] == "compare-robustness"
 
     for name, value in HALF.items():
         page.fill(f'input[name="{name}"]', value)
