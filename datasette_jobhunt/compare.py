@@ -221,6 +221,7 @@ async def compute(
         takes = _Takes(
             lambda: _table_standing(table, scored, factors, horizon, cfg),
             list(scored.shown), [metas[i][_META_COLUMNS.index("currency")] for i in scored.shown],
+            weights, table.takes,
         )
         robust = _robustness(
             params.robustness, [f.name for f in factors], table.norm, scored, table.tails
@@ -238,6 +239,7 @@ async def compute(
             lambda: _python_standing(offers_in, factors, weights, horizon, cfg),
             _python_listed(offers_in, ranking),
             [r.offer.row.get("currency") for r in ranking.offers],
+            weights,
         )
         robust = _robustness(
             params.robustness, [f.name for f in factors], ranking.norm, ranking.scored,
@@ -333,13 +335,32 @@ def _warnings(currency: Any, per_base: Any, base_salary: Any, base_currency: str
 
 
 class _Takes:
-    """what_it_takes of the listed offers (and of one offer asked for by id)."""
+    """what_it_takes of the listed offers (and of one offer asked for by id).
 
-    def __init__(self, standing, listed: list[int], currencies: list[Any]):
+    ``memo`` keeps the raises found, by weights and offer: the SQL path passes
+    its cached ValueTable's, so asking the same question again before the data
+    changes costs nothing."""
+
+    # Answers kept per table; past this many, the oldest question's go first.
+    MEMO_SIZE = 2_000
+
+    def __init__(self, standing, listed: list[int], currencies: list[Any], weights, memo=None):
         self._build = standing
         self._standing: what_it_takes.Standing | None = None
         self.listed = listed
         self.currencies = currencies
+        self.key = tuple(weights.items())
+        self.memo = {} if memo is None else memo
+
+    def raises(self, targets: Sequence[int]) -> list[dict[str, int | None]]:
+        wanted = [j for j in targets if (self.key, j) not in self.memo]
+        if wanted:
+            found = what_it_takes.smallest_raises(self.standing(), wanted)
+            while len(self.memo) + len(wanted) > self.MEMO_SIZE and self.memo:
+                del self.memo[next(iter(self.memo))]
+            for j, takes in zip(wanted, found):
+                self.memo[(self.key, j)] = takes
+        return [dict(self.memo[(self.key, j)]) for j in targets]
 
     def standing(self) -> what_it_takes.Standing:
         if self._standing is None:
@@ -348,9 +369,7 @@ class _Takes:
 
     def fill(self, offers: list[dict]) -> None:
         """Every listed offer gets its what_it_takes; the first offer's is None."""
-        raises = (
-            what_it_takes.smallest_raises(self.standing(), self.listed[1:]) if len(offers) > 1 else []
-        )
+        raises = self.raises(self.listed[1:]) if len(offers) > 1 else []
         for offer, takes in zip(offers, [None, *raises]):
             offer["what_it_takes"] = takes
 
@@ -372,7 +391,7 @@ class _Takes:
         except ValueError:
             return None
         first = bool(self.listed) and j == self.listed[0]
-        takes = None if first else what_it_takes.smallest_raises(standing, [j])[0]
+        takes = None if first else self.raises([j])[0]
         # The tie-break key starts with "annual comp is missing".
         return {"what_it_takes": takes, "known": not standing.tails[j][0]}
 
@@ -539,6 +558,8 @@ class ValueTable:
     # The rate, then the other scoring.MONEY_INPUTS, one column each, as read.
     inputs: Sequence[Sequence[Any]] = ()
     late: dict[int, dict[str, Any]] = field(default_factory=dict)  # by row index
+    # what_it_takes already found, by (weights, row index): see _Takes.
+    takes: dict[tuple, dict] = field(default_factory=dict)
 
     def metas(self, conn, indexes: Sequence[int]) -> dict[int, tuple]:
         missing = [i for i in indexes if i not in self.meta]

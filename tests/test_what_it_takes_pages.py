@@ -116,3 +116,23 @@ def test_the_cli_json_is_the_document(three):
     doc = json.loads(result.output)
     served, _ = takes_of(three)
     assert {o["offer_id"]: o["what_it_takes"] for o in doc["offers"]} == served
+
+
+@pytest.mark.asyncio
+async def test_answers_kept_for_one_weighting_are_not_given_for_another(three):
+    # One instance asked under the default weights, then under base alone, then
+    # the defaults again; a fresh instance asked under base alone agrees.
+    ds = make_datasette(three)
+    query = "?" + "&".join(f"{k}={v}" for k, v in BASE_ONLY.items())
+    url = "/-/jobhunt/jobs/compare.json"
+    first = (await ds.client.get(url)).json()
+    second = (await ds.client.get(url + query)).json()
+    again = (await ds.client.get(url)).json()
+    fresh = (await make_datasette(three).client.get(url + query)).json()
+
+    def takes(doc):
+        return {o["offer_id"]: o["what_it_takes"] for o in doc["offers"]}
+
+    assert takes(second) == takes(fresh)
+    assert takes(again) == takes(first)
+    assert takes(second) != takes(first)
