@@ -24,6 +24,8 @@ OFFER_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("signing_bonus", "Signing bonus", "money"),
     ("equity_total", "Equity (total grant)", "money"),
     ("vesting_years", "Vesting (years)", "number"),
+    ("vesting_schedule", "Vesting schedule (% per year)", "text"),
+    ("vesting_by_year", "Vesting by year", "text"),
     ("retirement_match_pct", "Retirement match", "percent"),
     ("pto_days", "PTO days", "number"),
     ("remote", "Remote", "text"),
@@ -89,9 +91,25 @@ def cell_text(kind: str, value: Any, show: "display.Display", currency: str | No
     return str(value)
 
 
+def vesting_text(offer: dict, show: "display.Display") -> str:
+    """What of the grant vests in each year, in the offer's currency:
+    ``Y1 $10,000 · Y2 $30,000 · Y3 $80,000 · Y4 $80,000``; empty without a grant."""
+    amounts = scoring.vesting_by_year(offer)
+    if amounts is None:
+        return ""
+    currency = offer.get("currency") or show.currency
+    text = " · ".join(
+        f"Y{year} {show.money(amount, currency)}" for year, amount in enumerate(amounts, 1)
+    )
+    if scoring.schedule_warning(offer.get("vesting_schedule")) is not None:
+        text += " (evenly over the vesting years: the vesting schedule cannot be read)"
+    return text
+
+
 def offer_table(offers: list[dict], show: "display.Display") -> list[dict]:
     """One row per field, one cell per revision, each with its change from the previous
     revision. Money is in each revision's own currency."""
+    offers = [{**offer, "vesting_by_year": vesting_text(offer, show)} for offer in offers]
     rows = []
     for column, label, kind in OFFER_FIELDS:
         values = [o.get(column) for o in offers]

@@ -100,7 +100,9 @@ async def load_offers(
     for values in result.rows:
         row = dict(zip(columns, values))
         per_base = scoring.rate_for(row["currency"], cfg.currency, fx)
-        warnings = _warnings(row["currency"], per_base, row["base_salary"], cfg.currency)
+        warnings = _warnings(
+            row["currency"], per_base, row["base_salary"], cfg.currency, row["vesting_schedule"]
+        )
         offers.append(
             Offer(
                 offer_id=row["offer_id"],
@@ -315,16 +317,22 @@ def _python_offer(r: scoring.OfferResult) -> dict:
     }
 
 
-def _warnings(currency: Any, per_base: Any, base_salary: Any, base_currency: str) -> list[str]:
+def _warnings(
+    currency: Any, per_base: Any, base_salary: Any, base_currency: str, vesting_schedule: Any
+) -> list[str]:
+    warnings = []
     if per_base is None:
         code = str(currency).strip().upper()
-        return [
+        warnings.append(
             f"no exchange rate for {code}: add a row to fx_rates (currency {code}, "
             f"per_base = {base_currency} for 1 {code}); its money factors are left out"
-        ]
-    if base_salary is None:
-        return ["no base salary: its money factors are left out"]
-    return []
+        )
+    elif base_salary is None:
+        warnings.append("no base salary: its money factors are left out")
+    schedule = scoring.schedule_warning(vesting_schedule)
+    if schedule is not None:
+        warnings.append(schedule)
+    return warnings
 
 
 # --- what it would take ------------------------------------------------------------
@@ -570,7 +578,7 @@ class ValueTable:
                 i = position[row[0]]
                 self.meta[i] = (
                     *row[:7], self.per_base[i], row[7], self.money.annual_comp[i],
-                    self.money.first_year_comp[i],
+                    self.money.first_year_comp[i], row[8],
                 )
             for i in missing:
                 self.late[i] = {}
@@ -593,7 +601,7 @@ _LISTED = "and o.id in (select value from json_each(:jh_ids))"
 
 # The details of the listed offers, by id.
 _LISTED_SQL = """select o.id, o.application_id, c.name, a.role, o.revision, o.status, o.currency,
-  o.base_salary
+  o.base_salary, o.vesting_schedule
 from offers o
 left join applications a on a.id = o.application_id
 left join companies c on c.id = a.company_id
@@ -601,7 +609,7 @@ where o.id in (select value from json_each(:jh_ids))"""
 
 _META_COLUMNS = (
     "offer_id", "application_id", "company", "role", "revision", "status", "currency",
-    "per_base", "base_salary", "annual_comp", "first_year_comp",
+    "per_base", "base_salary", "annual_comp", "first_year_comp", "vesting_schedule",
 )
 _CACHE_SIZE = 8
 # Reads tried before a listed offer's details are taken from a later commit
@@ -793,8 +801,8 @@ def _money(inputs: Sequence[Sequence[Any]], horizon: float, discount: float):
     try:
         return scoring.money_columns(zip(*inputs), horizon, discount)
     except TypeError:
-        read = [[scoring.stored_number(v) for v in column] for column in inputs[1:]]
-        return scoring.money_columns(zip(inputs[0], *read), horizon, discount)
+        read = [[scoring.stored_number(v) for v in column] for column in inputs[1:-1]]
+        return scoring.money_columns(zip(inputs[0], *read, inputs[-1]), horizon, discount)
 
 
 # The money columns a factor's SQL may name, and the Money field each one is.
@@ -806,7 +814,7 @@ _MONEY_SQL_COLUMNS = (
 
 
 def _money_figure(figure: str, horizon: float, discount: float, per_base, *inputs) -> float | None:
-    read = (per_base, *(scoring.stored_number(v) for v in inputs))
+    read = scoring.money_inputs(per_base, inputs, scoring.stored_number)
     return getattr(scoring.money_columns([read], horizon, discount), figure)[0]
 
 
@@ -843,7 +851,10 @@ def _table_offer(table: ValueTable, meta_row: tuple, i: int, position: int, scor
         "first_year_comp": meta["first_year_comp"],
         "factors": per_factor,
         "missing": missing,
-        "warnings": _warnings(meta["currency"], meta["per_base"], meta["base_salary"], cfg.currency),
+        "warnings": _warnings(
+            meta["currency"], meta["per_base"], meta["base_salary"], cfg.currency,
+            meta["vesting_schedule"],
+        ),
     }
 
 

@@ -25,7 +25,7 @@ from . import clock, config, databases, records
 from .deadlines import zone
 from .ingest.columns import amount, bonus, date_text, datetime_text
 from .ingest.tables import TABLES
-from .normalize import parse_bool, parse_currency_code, parse_text
+from .normalize import parse_bool, parse_currency_code, parse_text, parse_vesting_schedule
 from .vocabulary import ENUMS
 
 if TYPE_CHECKING:
@@ -59,8 +59,8 @@ QUERIES: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
     "add_offer_revision": (
         "offers",
         ("company", "role", "received_on", "decision_deadline", "base_salary", "bonus_target",
-         "signing_bonus", "equity_total", "pto_days", "currency", "remote", "start_date",
-         "title", "source", "status", "is_final", "notes"),
+         "signing_bonus", "equity_total", "vesting_schedule", "pto_days", "currency", "remote",
+         "start_date", "title", "source", "status", "is_final", "notes"),
         {},
     ),
 }
@@ -117,6 +117,9 @@ def _hint(table: str, column: str) -> str:
         return "must be a three-letter currency code such as USD"
     if parse is parse_text:
         return "must be text without NUL characters"
+    if parse is parse_vesting_schedule:
+        return ("must be the percent vested each year separated by /, adding up to 100, "
+                "such as 5/15/40/40")
     if column == "duration_min":
         return "must be a number of 0 or more (minutes, at most 1440)"
     return "must be a whole number of 1 or more, such as 2"

@@ -20,7 +20,13 @@ from datetime import datetime, tzinfo
 from . import schema
 from .ingest import columns as parsers
 from .ingest.tables import TABLES
-from .normalize import parse_bool, parse_currency_code, parse_percent, parse_text
+from .normalize import (
+    parse_bool,
+    parse_currency_code,
+    parse_percent,
+    parse_text,
+    parse_vesting_schedule,
+)
 
 # The tables a person adds to and edits from the pages, and what one row is called.
 NOUNS: dict[str, str] = {
@@ -91,6 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
         "equity_total": "Equity (whole grant)",
         "equity_discount_pct": "Equity discount",
         "vesting_years": "Vesting in years",
+        "vesting_schedule": "Vesting schedule (% per year)",
         "vesting_cliff_months": "Vesting cliff in months",
         "retirement_match_pct": "Retirement match",
         "pto_days": "Paid days off",
@@ -131,6 +138,9 @@ HELP: dict[tuple[str, str], str] = {
     ("offers", "revision"): "1 is the first offer; each revised offer adds 1.",
     ("offers", "currency"): "A three-letter code such as USD or EUR; empty means the configured currency.",
     ("offers", "bonus_target"): "Such as 15000, 15k, or a percentage of the base salary such as 10%.",
+    ("offers", "vesting_schedule"): "The percent of the grant that vests each year, separated by /, "
+    "adding up to 100: 5/15/40/40 or 25/25/25/25. Its number of years replaces the vesting "
+    "years; empty means evenly over the vesting years.",
     ("offers", "status"): "Accepted or declined also moves the application to the same stage.",
     ("ratings", "criterion"): "Growth, team, mission, or any word of your own.",
     ("negotiation_notes", "revision"): "Empty means the latest revision of the offer.",
@@ -166,6 +176,7 @@ _KINDS = {
     parse_bool: "checkbox",
     parse_currency_code: "currency",
     parse_text: "text",
+    parse_vesting_schedule: "text",
 }
 _NUMBER_PARSERS = ("int_in.", "real_in.", "positive")
 

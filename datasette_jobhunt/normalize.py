@@ -27,6 +27,8 @@ __all__ = [
     "parse_real",
     "parse_currency_code",
     "parse_text",
+    "parse_vesting_schedule",
+    "vesting_parts",
     "enum_key",
     "suggest",
 ]
@@ -181,6 +183,66 @@ def parse_percent(value: Any) -> float:
     number = _decimal(value, "a percentage such as 6 or 6%")
     _bounded(number, 0, 100, "a percentage", raw)
     return float(number)
+
+
+# --- vesting schedules ------------------------------------------------------
+
+# The longest schedule taken, in years: the comparison's horizon goes no further.
+MAX_VESTING_YEARS = 50
+_SCHEDULE_PART = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+_SCHEDULE_EXAMPLE = "such as 25/25/25/25 or 5/15/40/40"
+
+
+def _decimal_text(number: Decimal) -> str:
+    """``60``, ``99.5``: a decimal without trailing zeros or an exponent."""
+    return format(number.normalize(), "f")
+
+
+def _schedule_decimals(value: Any) -> list[Decimal]:
+    if _is_number(value):
+        value = str(value)
+    if not isinstance(value, str):
+        raise NormalizeError(
+            f"expected the percent vested each year separated by /, {_SCHEDULE_EXAMPLE}, "
+            f"got {_show(value)}"
+        )
+    text = value.strip()
+    pieces = [piece.strip() for piece in text.split("/")]
+    if len(pieces) > MAX_VESTING_YEARS:
+        raise NormalizeError(
+            f"{_show(text)} has {len(pieces)} years; a schedule has at most "
+            f"{MAX_VESTING_YEARS}, {_SCHEDULE_EXAMPLE}"
+        )
+    parts = []
+    for year, piece in enumerate(pieces, 1):
+        if not _SCHEDULE_PART.fullmatch(piece):
+            what = "is empty" if not piece else f"{piece!r}, is not a number of 0 or more"
+            raise NormalizeError(
+                f"{_show(text)}: year {year}, {what}; write the percent vested each year "
+                f"separated by /, {_SCHEDULE_EXAMPLE}"
+            )
+        parts.append(Decimal(piece))
+    total = sum(parts, Decimal(0))
+    if abs(total - 100) > Decimal("0.01"):
+        raise NormalizeError(
+            f"{_show(text)} sums to {_decimal_text(total)}; the yearly percentages must add "
+            f"up to 100, {_SCHEDULE_EXAMPLE}"
+        )
+    return parts
+
+
+def parse_vesting_schedule(value: Any) -> str:
+    """The percent of an equity grant that vests in each year, ``5/15/40/40``:
+    numbers of 0 or more separated by ``/`` (spaces around them allowed) that
+    add up to 100 within 0.01. Stored the same way, without spaces or
+    trailing zeros (``5 / 15.0 / 40/40`` is ``5/15/40/40``)."""
+    return "/".join(_decimal_text(part) for part in _schedule_decimals(value))
+
+
+def vesting_parts(value: Any) -> tuple[float, ...]:
+    """A schedule's yearly percentages as numbers; raises NormalizeError as
+    ``parse_vesting_schedule`` does."""
+    return tuple(float(part) for part in _schedule_decimals(value))
 
 
 # --- money ------------------------------------------------------------------

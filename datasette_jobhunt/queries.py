@@ -176,11 +176,12 @@ QUERIES: dict[str, dict[str, Any]] = {
         "title": "Add an offer revision",
         "description": f"{COMPANY_ROLE_HELP} Adds the next revision; every field left empty keeps "
         "the previous revision's value. Dates like 2026-03-01; amounts like 185000. "
+        "vesting_schedule: the percent vested each year, such as 5/15/40/40. "
         f"status: {_words(schema.OFFER_STATUSES)}. remote: {_words(schema.REMOTE_KINDS)}. "
         "is_final: 1 for the final offer.",
         "params": [
             "company", "role", "received_on", "decision_deadline", "base_salary",
-            "bonus_target", "signing_bonus", "equity_total", "pto_days", "currency",
+            "bonus_target", "signing_bonus", "equity_total", "vesting_schedule", "pto_days", "currency",
             "remote", "start_date", "title", "source", "status", "is_final", "notes",
         ],
         "on_success_message": "Offer revision added",

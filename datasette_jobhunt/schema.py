@@ -482,3 +482,13 @@ def m_saved_status(db: sqlite_utils.Database) -> None:
             """,
         )
         create_views(db)
+
+
+@migrations()
+def m_vesting_schedule(db: sqlite_utils.Database) -> None:
+    # The percent of an equity grant vesting in each year ("5/15/40/40"), for
+    # grants that do not vest evenly; empty means evenly over vesting_years.
+    # latest_offers carries it with the other inputs of the money figures.
+    if "vesting_schedule" not in db["offers"].columns_dict:
+        db.execute("ALTER TABLE offers ADD COLUMN vesting_schedule TEXT")
+    create_views(db)

@@ -5,11 +5,14 @@ takes plain values and returns plain values so each formula can be checked by ha
 """
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections.abc import Sequence as SequenceABC
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
+
+from .normalize import MAX_VESTING_YEARS, NormalizeError, vesting_parts
 
 MAX_WEIGHT = 1000.0
 MAX_HORIZON = 50.0
@@ -172,11 +175,58 @@ def stored_number(value: Any) -> float | int | None:
 
 
 # What the money figures are worked out from, in this order: the rate (units of
-# the base currency for one unit of the offer's), then columns of the offers table.
+# the base currency for one unit of the offer's), then columns of the offers table:
+# numbers, and last the vesting schedule as stored (text such as "5/15/40/40").
 MONEY_INPUTS = (
     "per_base", "base_salary", "bonus_target", "signing_bonus", "equity_total",
     "equity_discount_pct", "vesting_years", "vesting_cliff_months", "retirement_match_pct",
+    "vesting_schedule",
 )
+
+
+def money_inputs(per_base: Any, stored: Sequence[Any], number: Callable[[Any], Any]) -> tuple:
+    """One offer's ``MONEY_INPUTS`` from the rate and the stored values of the
+    columns: each number read by ``number``, the schedule as it is."""
+    return (per_base, *(number(v) for v in stored[:-1]), stored[-1])
+
+
+@functools.lru_cache(maxsize=1024)
+def _schedule(stored: Any) -> tuple[tuple[float, ...], tuple[float, ...]] | str | None:
+    """A stored schedule read once: (yearly percentages, the sum of those before
+    each year), None when there is none, or the reason it cannot be read."""
+    if stored is None or (isinstance(stored, str) and not stored.strip()):
+        return None
+    try:
+        parts = vesting_parts(stored)
+    except NormalizeError as e:
+        return str(e)
+    before, total = [], 0.0
+    for part in parts:
+        before.append(total)
+        total = total + part
+    return parts, tuple(before)
+
+
+def schedule_warning(stored: Any) -> str | None:
+    """What is wrong with a stored vesting schedule, in words; None when it is
+    empty or reads well. Such a schedule counts as none (even vesting)."""
+    read = _schedule(stored)
+    if not isinstance(read, str):
+        return None
+    return (
+        f"vesting_schedule {read}. Until it is corrected, the equity counts as vesting "
+        "evenly over vesting_years"
+    )
+
+
+def _vested_by_schedule(equity_eff: float, horizon: float, schedule: tuple) -> float:
+    # p1 + ... + p_floor(H) + (H - floor(H)) * p_(floor(H) + 1), in percent,
+    # up to the last year; everything from then on.
+    parts, before = schedule
+    if horizon >= len(parts):
+        return equity_eff
+    year = math.floor(horizon)
+    return equity_eff * (before[year] + (horizon - year) * parts[year]) / 100
 
 
 @dataclass(frozen=True)
@@ -204,11 +254,15 @@ def money_columns(
     number or None (missing). A missing rate or base salary leaves every figure
     None; a missing bonus, signing bonus, equity or match counts as 0, a missing
     discount as ``default_discount_pct``, missing (or 0) vesting years as 4 and
-    a missing cliff as 12 months. With H the horizon in years:
+    a missing cliff as 12 months. A vesting schedule p1/p2/.../pn (percent per
+    year) that cannot be read counts as none. With H the horizon in years:
 
     - match = base × match% / 100
     - effective equity = equity_total × (1 − discount / 100)
-    - vested(H) = 0 before the cliff, else effective equity × min(H, vesting years) / vesting years
+    - vested(H) = 0 before the cliff (12·H < cliff months); else, without a
+      schedule, effective equity × min(H, vesting years) / vesting years; with
+      one, effective equity × (p1 + … + p⌊H⌋ + (H − ⌊H⌋)·p⌊H⌋+1) / 100 while
+      H < n, and all of it from year n on (n replaces the vesting years)
     - equity = vested(H) / H
     - first-year comp = base + bonus + signing + match + vested(1)
     - annual comp = base + bonus + match + (signing + vested(H)) / H
@@ -221,7 +275,7 @@ def money_columns(
     # compared offer when the data changes.
     months_1 = 12 * 1
     months_h = 12 * horizon
-    for per_base, base, bonus, signing, equity, discount, years, cliff, match_pct in inputs:
+    for per_base, base, bonus, signing, equity, discount, years, cliff, match_pct, plan in inputs:
         if per_base is None or base is None:
             for add in appends:
                 add(None)
@@ -236,8 +290,15 @@ def money_columns(
         years = years or 4.0
         if cliff is None:
             cliff = 12.0
-        vested_1 = 0.0 if months_1 < cliff else equity_eff * min(1, years) / years
-        vested_h = 0.0 if months_h < cliff else equity_eff * min(horizon, years) / years
+        schedule = None if plan is None else _schedule(plan)
+        if schedule is None or schedule.__class__ is str:
+            vested_1 = 0.0 if months_1 < cliff else equity_eff * min(1, years) / years
+            vested_h = 0.0 if months_h < cliff else equity_eff * min(horizon, years) / years
+        else:
+            vested_1 = 0.0 if months_1 < cliff else _vested_by_schedule(equity_eff, 1, schedule)
+            vested_h = (
+                0.0 if months_h < cliff else _vested_by_schedule(equity_eff, horizon, schedule)
+            )
         add_base(base)
         add_bonus(bonus)
         add_signing(signing)
@@ -258,9 +319,31 @@ def compute_money(
     default_discount_pct: float = 0.0,
 ) -> Money:
     """The money figures for one offer row (columns of the offers table)."""
-    inputs = (per_base, *(_num(row.get(name)) for name in MONEY_INPUTS[1:]))
+    inputs = money_inputs(per_base, [row.get(name) for name in MONEY_INPUTS[1:]], _num)
     columns = money_columns([inputs], horizon, default_discount_pct)
     return Money(**{name: getattr(columns, name)[0] for name in MoneyColumns.__dataclass_fields__})
+
+
+def vesting_by_year(row: Mapping[str, Any]) -> list[float] | None:
+    """The amount of an offer's grant (equity_total, in the offer's currency,
+    before any discount) that vests in each year, by the rule of
+    ``money_columns``: one amount per year of the schedule, or per started
+    year of vesting_years. None without a grant."""
+    stored = [row.get(name) for name in MONEY_INPUTS[1:]]
+    inputs = money_inputs(1.0, stored, _num)
+    inputs = (1.0, 0.0, *inputs[2:5], 0.0, *inputs[6:])
+    equity, years = inputs[4], inputs[6] or 4.0
+    if not equity:
+        return None
+    schedule = _schedule(inputs[-1]) if inputs[-1] is not None else None
+    count = (
+        len(schedule[0]) if isinstance(schedule, tuple)
+        else min(math.ceil(years), MAX_VESTING_YEARS)
+    )
+    vested = [0.0] + [
+        money_columns([inputs], float(year)).vested_h[0] for year in range(1, count + 1)
+    ]
+    return [after - before for before, after in zip(vested, vested[1:])]
 
 
 # --- parameters ----------------------------------------------------------------

@@ -55,7 +55,7 @@ def first_revision(alias: str) -> str:
 LATEST_OFFER_COLUMNS = """o.id AS offer_id, o.application_id, c.name AS company, a.role, o.revision,
     o.is_final, o.status, o.received_on, o.decision_deadline, o.currency, o.base_salary,
     o.bonus_target, o.signing_bonus, o.equity_total, o.equity_discount_pct, o.vesting_years,
-    o.vesting_cliff_months, o.retirement_match_pct, o.pto_days, o.remote,
+    o.vesting_schedule, o.vesting_cliff_months, o.retirement_match_pct, o.pto_days, o.remote,
     o.commute_minutes, o.location, o.title"""
 
 # The latest revision of every application's offer. Left joins keep an offer

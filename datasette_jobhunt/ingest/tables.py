@@ -18,6 +18,7 @@ from ..normalize import (
     parse_currency_code,
     parse_percent,
     parse_text,
+    parse_vesting_schedule,
     suggest,
 )
 from .columns import (
@@ -143,7 +144,8 @@ TABLES: dict[str, TableSpec] = {
                 "decision_deadline": datetime_text, "currency": parse_currency_code,
                 "base_salary": amount, "bonus_target": bonus, "signing_bonus": amount,
                 "equity_total": amount, "equity_discount_pct": parse_percent,
-                "vesting_years": positive, "vesting_cliff_months": real_in(0, 600),
+                "vesting_years": positive, "vesting_schedule": parse_vesting_schedule,
+                "vesting_cliff_months": real_in(0, 600),
                 "retirement_match_pct": parse_percent, "pto_days": real_in(0, 366),
                 "remote": ENUM, "commute_minutes": real_in(0, 24 * 60),
                 "start_date": date_text, "title": TEXT, "location": TEXT, "benefits": TEXT,
