@@ -329,13 +329,15 @@ def vesting_by_year(row: Mapping[str, Any]) -> list[float] | None:
     before any discount) that vests in each year, by the rule of
     ``money_columns``: one amount per year of the schedule, or per started
     year of vesting_years. None without a grant."""
-    stored = [row.get(name) for name in MONEY_INPUTS[1:]]
-    inputs = money_inputs(1.0, stored, _num)
-    inputs = (1.0, 0.0, *inputs[2:5], 0.0, *inputs[6:])
-    equity, years = inputs[4], inputs[6] or 4.0
+    equity, years = _num(row.get("equity_total")), _num(row.get("vesting_years")) or 4.0
     if not equity:
         return None
-    schedule = _schedule(inputs[-1]) if inputs[-1] is not None else None
+    # At a rate of 1, with a base of 0 (a missing one would leave every figure
+    # missing) and no discount, vested(H) is the part of the grant vested by H.
+    stored = {name: row.get(name) for name in MONEY_INPUTS[1:]}
+    stored.update(base_salary=0.0, equity_discount_pct=0.0)
+    inputs = money_inputs(1.0, list(stored.values()), _num)
+    schedule = _schedule(stored["vesting_schedule"])
     count = (
         len(schedule[0]) if isinstance(schedule, tuple)
         else min(math.ceil(years), MAX_VESTING_YEARS)
