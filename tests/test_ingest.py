@@ -562,12 +562,18 @@ def test_files_are_processed_parents_first(db_path, tmp_path):
     assert report.counts["negotiation_notes"]["inserted"] == 1
 
 
-def test_repeated_key_in_one_file_last_row_wins(db_path, tmp_path, monkeypatch):
+def test_repeated_key_in_one_file_with_other_values_is_refused(db_path, tmp_path, monkeypatch):
+    # Repeats fall inside a batch and across batch boundaries alike.
     monkeypatch.setattr(ingest_writer, "BATCH_SIZE", 3)
     rows = "".join(f"Acme,Engineer,{i % 4 + 1},{1000 * i}\n" for i in range(10))
-    report = run(db_path, write(tmp_path, "offers.csv", "company,role,revision,base_salary\n" + rows))
-    assert report.counts["offers"] == {"inserted": 4, "updated": 6, "unchanged": 0}
-    assert [r["base_salary"] for r in offers(db_path)] == [8000, 9000, 6000, 7000]
+    path = write(tmp_path, "offers.csv", "company,role,revision,base_salary\n" + rows)
+    with pytest.raises(IngestError) as e:
+        run(db_path, path)
+    assert [line.split(": ")[0].rsplit(":", 1)[1] for line in e.value.errors] == [
+        "6", "7", "8", "9", "10", "11"
+    ]
+    assert "revision 1 is already on line 2 of" in e.value.errors[0]
+    assert offers(db_path) == []
 
 
 def test_many_rows_in_batches(db_path, tmp_path):

@@ -196,6 +196,11 @@ _SINGULAR = {
 }
 
 
+def singular(table: str) -> str:
+    """One row of ``table`` in words: "company", "negotiation note"."""
+    return _SINGULAR[table].replace("_", " ")
+
+
 def resolve_table(name: str) -> str | None:
     """A table name from a file stem or a key: singular or plural, any case,
     hyphens or spaces for underscores."""

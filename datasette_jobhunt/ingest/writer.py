@@ -2,8 +2,16 @@
 
 Per batch, one query finds the rows that already exist (by natural key, as
 SQLite compares it), new rows go in many per INSERT, and existing rows are
-updated only in the columns that changed. A row repeated within a file
-updates the earlier one.
+updated only in the columns that changed.
+
+Within one run (all files together) a natural key is given once: a later row
+with the same key may only repeat what the row already holds (it is counted
+as unchanged); one that would change it is refused, so that ingesting the
+same files twice changes nothing. A stored row is known to have been written
+by this run without remembering every key: rows inserted by the run have ids
+above the table's largest id when the run began, and the older rows the run
+writes (or finds unchanged) are marked in a bitmap of ids. Where the earlier
+row was is remembered for the most recent keys only, to name it in the error.
 """
 from __future__ import annotations
 
@@ -20,10 +28,13 @@ from .readers import Unit
 from .report import IngestReport
 from .rows import CheckedRow, Field, RowChecker
 from .sql import Refused, chunks, insert_rows, keyed
-from .tables import TABLES, TableSpec
+from .tables import TABLE_ORDER, TABLES, TableSpec, singular
 
 # Rows checked before they are written together.
 BATCH_SIZE = 1000
+# Keys whose first file and line are remembered, per table; past this the
+# memory starts over and an older repeat is refused without naming its line.
+PLACES_LIMIT = 50_000
 
 
 class BatchWriter:
@@ -37,6 +48,14 @@ class BatchWriter:
         self.report = report
         self.checker = checker
         self.parents = parents
+        # Per table: the largest id before the run, and the older rows it touched.
+        self.first_new: dict[str, int] = {}
+        self.touched: dict[str, bytearray] = {}
+        for table in TABLE_ORDER:
+            top = conn.execute(f"SELECT max(id) FROM [{table}]").fetchone()[0] or 0
+            self.first_new[table] = top + 1
+            self.touched[table] = bytearray((top >> 3) + 1)
+        self.places: dict[str, dict[tuple, tuple[str, int, tuple]]] = {t: {} for t in TABLE_ORDER}
 
     def load(self, unit: Unit) -> None:
         """Every row of ``unit``, checked and written in batches."""
@@ -49,6 +68,8 @@ class BatchWriter:
         header_fields: list[Field] | None = None
         # JSON rows usually share one set of keys: read it once per shape.
         shapes: dict[tuple, list[Field]] = {}
+        places = self.places[spec.name]
+        file = unit.file
         for line, raw in unit.rows():
             if raw.__class__ is list:
                 if header_fields is None:
@@ -68,13 +89,18 @@ class BatchWriter:
             pending = checker.check(spec, unit, line, fields, cells, unknown_reported)
             if pending is None:
                 continue
-            if pending.identity in identities or len(batch) >= batch_size:
-                # A row repeated in one file updates the earlier one: write
-                # the batch first so the second sees the first.
+            identity = pending.identity
+            if identity in identities or len(batch) >= batch_size:
+                # A repeated key is checked against the stored row: write the
+                # batch first so that the earlier row is stored.
                 self.flush(spec, unit, batch)
                 batch, identities = [], set()
+            if identity not in places:
+                if len(places) >= PLACES_LIMIT:
+                    places.clear()
+                places[identity] = (file, line, pending.parent)
             batch.append(pending)
-            identities.add(pending.identity)
+            identities.add(identity)
         self.flush(spec, unit, batch)
 
     def flush(self, spec: TableSpec, unit: Unit, batch: list[CheckedRow]) -> None:
@@ -91,6 +117,8 @@ class BatchWriter:
         inserts: dict[tuple[str, ...], list[tuple[int, tuple]]] = {}
         updates: dict[tuple[str, ...], list[tuple[int, tuple]]] = {}
         unchanged = 0
+        first_new = self.first_new[spec.name]
+        touched = self.touched[spec.name]
         for pending, parent_id, note_currency in rows:
             values = pending.values
             if parent_column:
@@ -134,6 +162,13 @@ class BatchWriter:
             changed = tuple(
                 c for c, v in values.items() if v != before.get(c) and c not in key_columns
             )
+            id_ = before["id"]
+            if id_ >= first_new or touched[id_ >> 3] & (1 << (id_ & 7)):
+                if changed:
+                    self.repeated(spec, unit, pending, before)
+                    continue
+            else:
+                touched[id_ >> 3] |= 1 << (id_ & 7)
             if not changed:
                 unchanged += 1
                 continue
@@ -162,6 +197,28 @@ class BatchWriter:
                     [(parent_id, p.values["role"]) for p, parent_id, _ in rows
                      if "status" in p.values]
                 )
+
+    def repeated(self, spec: TableSpec, unit: Unit, pending: CheckedRow,
+                 before: dict[str, Any]) -> None:
+        """Refuse a row whose key an earlier row of this run gave with other values."""
+        place = self.places[spec.name].get(pending.identity)
+        parent = pending.parent if place is None else place[2]
+        # Named as the earlier row spelled it (its own key as stored).
+        parts = [*parent, *(before[k] for k in spec.keys)]
+        names = [*spec.parent_keys, *spec.keys]
+        what = " / ".join(
+            str(v) if isinstance(v, str) else f"{n} {v}" for n, v in zip(names, parts)
+            if v is not None
+        )
+        if place is not None and place[:2] != (unit.file, pending.line):
+            where = f"on line {place[1]} of {place[0]}"
+        else:
+            where = "given earlier in this ingest"
+        self.errors.at(
+            unit, pending.line, None,
+            f"{what} is already {where} with other values; keep one row per "
+            f"{singular(spec.name)} (or make them agree)",
+        )
 
     def existing(self, spec: TableSpec, key_columns: tuple[str, ...], rows: list[Resolved],
                  new_parents: set[int] = frozenset()) -> dict[tuple, dict[str, Any]]:
