@@ -539,3 +539,7 @@ def share(db_path, out_dir, anonymize, include, password, force, metadata_path):
             f"Your mentor signs in at /-/login as '{share_module.MENTOR}' with the password you chose; "
             "serving it yourself needs datasette-auth-passwords (pip install datasette-auth-passwords)."
         )
+
+
+if __name__ == "__main__":
+    cli()
