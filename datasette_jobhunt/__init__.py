@@ -4,15 +4,10 @@ Each hook implementation below delegates to the module of its concern. A hook
 that exists on one Datasette line only is simply ignored by the other (see
 compat.py for the differences that need code).
 """
-import sys
-
 import click
 from datasette import hookimpl
-from datasette.plugins import pm
 
-from . import clock, config, hookspecs
-
-pm.add_hookspecs(hookspecs)
+from . import clock, config
 
 
 @hookimpl
@@ -172,13 +167,3 @@ def refuse_cross_site_posts(datasette):
     from .permissions import cross_site_guard
 
     return cross_site_guard(datasette)
-
-
-# Keep this block last. Importing this package before datasette.plugins (the
-# jobhunt CLI, tests that import a submodule first) makes Datasette load its
-# entry points while this module is still half-executed, and pluggy registers
-# it without the hooks defined below the imports. Register it again now that
-# every hook exists.
-if pm.get_plugin("jobhunt") is sys.modules[__name__]:
-    pm.unregister(name="jobhunt")
-    pm.register(sys.modules[__name__], name="jobhunt")

@@ -9,10 +9,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from datasette.plugins import pm
 from datasette.utils import await_me_maybe
 
-from . import clock, config, display, robustness, scoring, what_it_takes
+from . import clock, config, display, hookspecs, robustness, scoring, what_it_takes
 from .scoring import Factor, FactorGroup, Offer, ScoringError
 from .sql import COMPARED_OFFER, LATEST_OFFERS, latest_revision
 
@@ -77,7 +76,7 @@ async def collect_factors(datasette: "Datasette") -> list[Factor | FactorGroup]:
     skipped, so a plugin cannot silently change what a built-in factor means.
     """
     items: list[Factor | FactorGroup] = []
-    for result in reversed(pm.hook.jobhunt_factors(datasette=datasette)):
+    for result in reversed(hookspecs.hooks().jobhunt_factors(datasette=datasette)):
         result = await await_me_maybe(result)
         if result is None:
             continue

@@ -34,10 +34,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from datasette.plugins import pm
 from datasette.utils import await_me_maybe
 
-from . import belonging, clock, display
+from . import belonging, clock, display, hookspecs
 from .config import Config
 from .urls import JobhuntUrls
 
@@ -228,7 +227,7 @@ def folded_name(text: Any) -> str | None:
 async def rules_for(datasette: "Datasette") -> list[DeadlineRule]:
     """Every rule from every plugin implementing ``jobhunt_deadline_rules``."""
     rules: list[DeadlineRule] = []
-    for result in pm.hook.jobhunt_deadline_rules(datasette=datasette):
+    for result in hookspecs.hooks().jobhunt_deadline_rules(datasette=datasette):
         result = await await_me_maybe(result)
         rules.extend(result or [])
     return rules
