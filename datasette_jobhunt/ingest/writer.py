@@ -34,7 +34,7 @@ from .tables import TABLE_ORDER, TABLES, TableSpec, singular
 BATCH_SIZE = 1000
 # Keys whose first file and line are remembered, per table; past this the
 # memory starts over and an older repeat is refused without naming its line.
-PLACES_LIMIT = 50_000
+PLACES_LIMIT = 5_000
 
 
 class BatchWriter:
