@@ -93,9 +93,11 @@ class Factor:
     factor. A factor with ``scale`` gives ``sql_normalized`` too (its 0..1
     value). ``money`` names a field of ``Money`` instead: the value is that
     figure, as ``money_columns`` works it out for every offer at once (what
-    ``value`` gives on the Python path). When any factor has neither, the
-    comparison takes the Python path: every offer is loaded and ``value`` is
-    called for each (correct, slower).
+    ``value`` gives on the Python path). A ``money`` factor must be
+    higher-is-better: what_it_takes counts on a raise never lowering an
+    offer's score. When any factor has neither, the comparison takes the
+    Python path: every offer is loaded and ``value`` is called for each
+    (correct, slower).
     """
 
     name: str
