@@ -37,22 +37,9 @@ from .ingest.parents import Parents
 from .ingest.readers import Unit
 from .ingest.report import IngestReport
 from .ingest.rows import RowChecker
-from .ingest.tables import TABLES, TableSpec
+from .ingest.tables import TABLES, TableSpec, singular
 from .ingest.writer import BatchWriter
 from .normalize import NormalizeError
-
-# Tables a person edits from the pages, each with its name for one row.
-SINGULAR = {
-    "companies": "company",
-    "applications": "application",
-    "contacts": "contact",
-    "interviews": "interview",
-    "offers": "offer",
-    "ratings": "rating",
-    "negotiation_notes": "negotiation note",
-    "fx_rates": "exchange rate",
-    "weight_profiles": "weight",
-}
 
 # Times of things that have already happened: at most a day ahead of now
 # (a day of slack covers a zone mix-up, not a typo of the year).
@@ -215,7 +202,7 @@ def save_in_statement(conn: sqlite3.Connection, table: str, fields: Mapping[str,
         for name, value in cells.items():
             if name in spec.columns and name not in spec.natural_key and _blank(value):
                 if name in required:
-                    errors.at(unit, 1, name, f"needs a value; a {SINGULAR[spec.name]} "
+                    errors.at(unit, 1, name, f"needs a value; a {singular(spec.name)} "
                                              f"always has a {name.replace('_', ' ')}", "missing")
                 else:
                     pending.values[name] = None
@@ -291,9 +278,9 @@ def _not_null(conn: sqlite3.Connection, table: str) -> set[str]:
 
 def _duplicate(spec: TableSpec, parent: tuple, values: dict[str, Any]) -> str:
     key = [str(v) for v in parent if v is not None] + [str(values[k]) for k in spec.keys]
-    singular = SINGULAR[spec.name]
-    article = "an" if singular[0] in "aeiou" else "a"
-    return (f"there is already {article} {singular} {' / '.join(key)}; "
+    noun = singular(spec.name)
+    article = "an" if noun[0] in "aeiou" else "a"
+    return (f"there is already {article} {noun} {' / '.join(key)}; "
             "edit that one, or change the "
             + " or ".join(k.replace("_", " ") for k in spec.keys))
 
@@ -349,7 +336,7 @@ def _stored(conn: sqlite3.Connection, spec: TableSpec, row_id: Any) -> dict[str,
     try:
         row_id = int(row_id)
     except (TypeError, ValueError):
-        raise Refused({"": f"no {SINGULAR[spec.name]} with id {row_id!r}"}, kinds={"": "row"})
+        raise Refused({"": f"no {singular(spec.name)} with id {row_id!r}"}, kinds={"": "row"})
     parent = {
         None: ("", ""),
         "company": ("c.name AS company", "JOIN companies c ON c.id = t.company_id"),
@@ -369,7 +356,7 @@ def _stored(conn: sqlite3.Connection, spec: TableSpec, row_id: Any) -> dict[str,
                           [row_id])
     record = cursor.fetchone()
     if record is None:
-        raise Refused({"": f"no {SINGULAR[spec.name]} with id {row_id}; "
+        raise Refused({"": f"no {singular(spec.name)} with id {row_id}; "
                            "it may have been deleted already"}, kinds={"": "row"})
     return dict(zip([d[0] for d in cursor.description], record))
 

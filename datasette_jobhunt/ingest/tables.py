@@ -196,9 +196,23 @@ _SINGULAR = {
 }
 
 
+# What one row of each table is called in a message.
+ROW_NOUNS = {
+    "companies": "company",
+    "applications": "application",
+    "contacts": "contact",
+    "interviews": "interview",
+    "offers": "offer",
+    "ratings": "rating",
+    "negotiation_notes": "negotiation note",
+    "fx_rates": "exchange rate",
+    "weight_profiles": "weight",
+}
+
+
 def singular(table: str) -> str:
     """One row of ``table`` in words: "company", "negotiation note"."""
-    return _SINGULAR[table].replace("_", " ")
+    return ROW_NOUNS[table]
 
 
 def resolve_table(name: str) -> str | None:
