@@ -24,7 +24,7 @@ import yaml
 from click.testing import CliRunner
 from datasette.app import Datasette
 
-from datasette_jobhunt import clock, schema, scoring
+from datasette_jobhunt import clock, compare, schema, scoring
 from datasette_jobhunt.cli import cli
 from datasette_jobhunt.factors import money_factors, other_factors
 from datasette_jobhunt.scoring import Offer
@@ -426,6 +426,30 @@ def build_offers(path):
     # opened immutable (`datasette -i`) reads the file alone.
     db.close()
     return path
+
+
+async def compare_both_ways(path, params=()):
+    """compare.compute over one database file on its SQL path and on its
+    Python path: the two Comparisons. ``params`` is a CompareParams or query pairs."""
+    ds = make_datasette(path)
+    await ds.invoke_startup()
+    db = ds.get_database(Path(path).stem)
+    if not isinstance(params, compare.CompareParams):
+        params = compare.CompareParams.from_pairs(list(params))
+    fast = await compare.compute(ds, db, params)
+    slow = await compare.compute(ds, db, params, use_sql=False)
+    return fast, slow
+
+
+async def compare_documents(path, params=()):
+    """The documents of compare_both_ways: SQL path's, then Python path's."""
+    fast, slow = await compare_both_ways(path, params)
+    return fast.doc, slow.doc
+
+
+def without_clock(doc):
+    """A compare.json document without its "now", to compare two of them."""
+    return {k: v for k, v in doc.items() if k != "now"}
 
 
 def offer_spec(**changes):

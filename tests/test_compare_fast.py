@@ -7,16 +7,18 @@ import pytest
 from builders import (
     FACTORS,
     brute_force_flips,
+    compare_both_ways,
     make_datasette,
     offer_spec,
     scored_offers,
+    without_clock,
     write_offers,
 )
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from datasette_jobhunt import compare, scoring
+from datasette_jobhunt import scoring
 from datasette_jobhunt.cli import cli
 
 NAMES = [f.name for f in FACTORS]
@@ -97,26 +99,12 @@ query_sets = st.fixed_dictionaries(
 )
 
 
-async def both_paths(path, pairs):
-    ds = make_datasette(path)
-    await ds.invoke_startup()
-    db = ds.get_database(path.stem)
-    params = compare.CompareParams.from_pairs(pairs)
-    fast = await compare.compute(ds, db, params)
-    slow = await compare.compute(ds, db, params, use_sql=False)
-    return fast, slow
-
-
-def without_clock(doc):
-    return {k: v for k, v in doc.items() if k != "now"}
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(offers=st.lists(db_offers, max_size=6), query=query_sets)
 def test_sql_path_equals_python_path(tmp_path, offers, query):
     path = tmp_path / "random.db"
     write_offers(path, offers)
-    fast, slow = asyncio.run(both_paths(path, list(query.items())))
+    fast, slow = asyncio.run(compare_both_ways(path, list(query.items())))
     # Exactly equal, not approximately: the same floating-point steps in both.
     assert without_clock(fast.doc) == without_clock(slow.doc)
     assert fast.count == slow.count

@@ -4,7 +4,7 @@ cached values list other offers, and their details are still exactly the
 Python path's."""
 import pytest
 import sqlite_utils
-from builders import make_datasette, offer_spec, write_offers
+from builders import make_datasette, offer_spec, without_clock, write_offers
 
 from datasette_jobhunt import compare, scoring
 
@@ -23,10 +23,6 @@ def varied(db_path):
     db.conn.commit()
     db.close()
     return db_path
-
-
-def without_clock(doc):
-    return {k: v for k, v in doc.items() if k != "now"}
 
 
 @pytest.mark.asyncio

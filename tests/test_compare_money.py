@@ -3,25 +3,11 @@ comparison, a plugin factor whose SQL names a money column, and the Python path
 all give the same numbers, with text in a number column read as missing."""
 import pytest
 import sqlite_utils
-from builders import make_datasette, offer_spec, write_offers
+from builders import compare_documents, offer_spec, without_clock, write_offers
 from datasette import hookimpl
 
-from datasette_jobhunt import compare, scoring
+from datasette_jobhunt import scoring
 from datasette_jobhunt.scoring import Factor
-
-
-def without_clock(doc):
-    return {k: v for k, v in doc.items() if k != "now"}
-
-
-async def both_paths(path, pairs=()):
-    ds = make_datasette(path)
-    await ds.invoke_startup()
-    db = ds.get_database("jobs")
-    params = compare.CompareParams.from_pairs(list(pairs))
-    fast = await compare.compute(ds, db, params)
-    slow = await compare.compute(ds, db, params, use_sql=False)
-    return fast.doc, slow.doc
 
 
 @pytest.fixture
@@ -60,7 +46,7 @@ def test_money_columns_is_compute_money_row_by_row():
 @pytest.mark.asyncio
 @pytest.mark.parametrize("query", [(), (("horizon", "2.5"), ("status", "all")), (("w.equity", "30"),)])
 async def test_fast_path_equals_python_path(mixed, query):
-    fast, slow = await both_paths(mixed, query)
+    fast, slow = await compare_documents(mixed, query)
     assert without_clock(fast) == without_clock(slow)
 
 
@@ -73,7 +59,7 @@ async def test_text_in_a_number_column_is_missing(mixed):
     db.execute("update offers set vesting_cliff_months = '' where id = 4")
     db.conn.commit()
     assert db.execute("select typeof(bonus_target) from offers where id = 2").fetchone()[0] == "text"
-    fast, slow = await both_paths(mixed, [("limit", "50")])
+    fast, slow = await compare_documents(mixed, [("limit", "50")])
     assert without_clock(fast) == without_clock(slow)
     by_id = {o["offer_id"]: o for o in fast["offers"]}
     assert by_id[3]["annual_comp"] is None and "annual_comp" in by_id[3]["missing"]
@@ -112,7 +98,7 @@ class MoneyInSqlPlugin:
 @pytest.mark.asyncio
 async def test_plugin_sql_naming_money_columns(mixed, register_plugin):
     register_plugin(MoneyInSqlPlugin(), "money_in_sql_plugin")
-    fast, slow = await both_paths(mixed, [("w.match_and_signing", "3"), ("limit", "50")])
+    fast, slow = await compare_documents(mixed, [("w.match_and_signing", "3"), ("limit", "50")])
     assert "cash_share" in fast["weights"]
     assert without_clock(fast) == without_clock(slow)
     values = [o["factors"]["match_and_signing"]["value"] for o in fast["offers"]]

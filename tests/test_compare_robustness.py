@@ -7,9 +7,7 @@ import math
 from urllib.parse import urlencode
 
 import pytest
-from builders import jobhunt, make_datasette, offer_spec, write_offers
-
-from datasette_jobhunt import compare
+from builders import compare_documents, jobhunt, make_datasette, offer_spec, write_offers
 
 SAMPLES = 10_000
 # Only paid time off and the growth rating count, equally.
@@ -168,16 +166,9 @@ def test_off_leaves_it_out(several):
 
 
 def test_the_sql_and_python_paths_agree(several):
-    async def both():
-        ds = make_datasette(several)
-        await ds.invoke_startup()
-        db = ds.get_database("jobs")
-        params = compare.CompareParams.from_pairs([("samples", "1000"), ("robustness", "uniform")])
-        fast = await compare.compute(ds, db, params)
-        slow = await compare.compute(ds, db, params, use_sql=False)
-        return fast.doc, slow.doc
-
-    fast, slow = asyncio.run(both())
+    fast, slow = asyncio.run(
+        compare_documents(several, [("samples", "1000"), ("robustness", "uniform")])
+    )
     assert fast["robustness"] == slow["robustness"]
     assert [o["robustness"] for o in fast["offers"]] == [o["robustness"] for o in slow["offers"]]
 

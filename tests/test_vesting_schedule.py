@@ -7,11 +7,11 @@ import sqlite3
 
 import pytest
 import sqlite_utils
-from builders import make_datasette, offer_spec, snapshot, write_offers
+from builders import compare_documents, make_datasette, offer_spec, snapshot, without_clock, write_offers
 from click.testing import CliRunner
 from datasette import hookimpl
 
-from datasette_jobhunt import compare, queries, schema, scoring
+from datasette_jobhunt import queries, schema, scoring
 from datasette_jobhunt.cli import cli
 from datasette_jobhunt.ingest import IngestError, ingest_files
 from datasette_jobhunt.normalize import NormalizeError, parse_vesting_schedule
@@ -199,20 +199,6 @@ def test_the_cli_refuses_with_one_line_and_exit_1(db_path, tmp_path):
 # --- the comparison: every path, the same figures ----------------------------------------
 
 
-def without_clock(doc):
-    return {k: v for k, v in doc.items() if k != "now"}
-
-
-async def both_paths(path, pairs=()):
-    ds = make_datasette(path)
-    await ds.invoke_startup()
-    db = ds.get_database("jobs")
-    params = compare.CompareParams.from_pairs(list(pairs))
-    fast = await compare.compute(ds, db, params)
-    slow = await compare.compute(ds, db, params, use_sql=False)
-    return fast.doc, slow.doc
-
-
 SCHEDULES = [None, "5/15/40/40", "25/25/25/25", "40/30/20/10", "50/50", "33.33/33.33/33.34",
              "100", "10/oops"]
 
@@ -236,13 +222,13 @@ def scheduled(db_path):
     (("horizon", "6"), ("w.first_year_comp", "30"), ("limit", "3")),
 ])
 async def test_fast_path_equals_python_path(scheduled, query):
-    fast, slow = await both_paths(scheduled, query)
+    fast, slow = await compare_documents(scheduled, query)
     assert without_clock(fast) == without_clock(slow)
 
 
 @pytest.mark.asyncio
 async def test_compare_json_uses_the_schedule_and_warns_about_an_unreadable_one(scheduled):
-    fast, _ = await both_paths(scheduled, [("horizon", "2.5"), ("w.equity", "10")])
+    fast, _ = await compare_documents(scheduled, [("horizon", "2.5"), ("w.equity", "10")])
     by_company = {o["company"]: o for o in fast["offers"]}
     # Company 2: 5/15/40/40, cliff 12, 240,000 in EUR at 1.1, no discount: 40% by 2.5 years.
     second = by_company["Company 2"]
@@ -281,7 +267,7 @@ class EquityInSqlPlugin:
 @pytest.mark.asyncio
 async def test_the_sql_money_function_gives_the_same_numbers(scheduled, register_plugin):
     register_plugin(EquityInSqlPlugin(), "equity_in_sql_plugin")
-    fast, slow = await both_paths(scheduled, [("horizon", "2.5"), ("limit", "50")])
+    fast, slow = await compare_documents(scheduled, [("horizon", "2.5"), ("limit", "50")])
     assert "equity_share" in fast["weights"]
     assert without_clock(fast) == without_clock(slow)
     by_company = {o["company"]: o for o in fast["offers"]}

@@ -4,7 +4,7 @@ set again with the scoring functions, on both ranking paths."""
 import random
 
 import pytest
-from builders import FACTORS, make_datasette, offer_spec, scored_offer, write_offers
+from builders import FACTORS, compare_documents, make_datasette, offer_spec, scored_offer, write_offers
 
 from datasette_jobhunt import compare, scoring
 
@@ -66,13 +66,9 @@ def brute_force(specs, weights, offer_id, column):
 
 
 async def documents(path, weights):
-    ds = make_datasette(path)
-    await ds.invoke_startup()
-    db = ds.get_database("jobs")
-    params = compare.CompareParams(weights={k: str(v) for k, v in weights.items()})
-    sql = await compare.compute(ds, db, params)
-    python = await compare.compute(ds, db, params, use_sql=False)
-    return sql.doc, python.doc
+    return await compare_documents(
+        path, compare.CompareParams(weights={k: str(v) for k, v in weights.items()})
+    )
 
 
 @pytest.mark.asyncio
