@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from datasette.utils import await_me_maybe
 
-from . import clock, config, display, hookspecs, robustness, scoring, what_it_takes
+from . import changes, clock, config, display, hookspecs, robustness, scoring, what_it_takes
 from .scoring import Factor, FactorGroup, Offer, ScoringError
 from .sql import COMPARED_OFFER, LATEST_OFFERS, latest_revision
 
@@ -532,12 +532,12 @@ def _expand_slots(conn, slots, include_all: bool) -> list[Factor]:
 # normalised values depend on the data, the horizon, the status set, the base
 # currency, the fx rates, the factor list and the configured discount, never on
 # the weights; a request that finds them cached only adds up weighted sums.
-# `PRAGMA data_version` changes on a connection whenever another connection
-# commits, so reading it in the same call as the values can never serve a stale
-# ranking. Each read connection has its own counter, so the cache is keyed by
-# connection: by a token registered on it as an SQL function (ids of closed
+# They stay cached while none of the tables they were read from has changed
+# (changes.py): ticking a deadline or moving an application on the board keeps
+# them, editing an offer or a rating does not. The cache is kept per read
+# connection, by a token registered on it as an SQL function (ids of closed
 # connections are reused, and a connection takes no attributes or weak
-# references).
+# references), so that one thread's entries are never read by another.
 
 
 @dataclass
@@ -548,7 +548,6 @@ class ValueTable:
     warnings) is read when an offer is first listed, by ``metas``, and kept.
     """
 
-    version: int  # the connection's data_version the values were read at
     ids: list[int]
     per_base: Sequence[float | None]
     money: scoring.MoneyColumns
@@ -567,8 +566,16 @@ class ValueTable:
     late: dict[int, dict[str, Any]] = field(default_factory=dict)  # by row index
     # what_it_takes already found, by (weights, row index): see _Takes.
     takes: dict[tuple, dict] = field(default_factory=dict)
+    # The connection's data_version when meta and late were read: names and
+    # details come from tables the values do not depend on, so they are read
+    # again after any commit.
+    meta_version: int | None = None
 
-    def metas(self, conn, indexes: Sequence[int]) -> dict[int, tuple]:
+    def metas(self, conn, indexes: Sequence[int], data_version: int) -> dict[int, tuple]:
+        if data_version != self.meta_version:
+            self.meta.clear()
+            self.late.clear()
+            self.meta_version = data_version
         missing = [i for i in indexes if i not in self.meta]
         if missing:
             position = {self.ids[i]: i for i in missing}
@@ -614,7 +621,7 @@ _CACHE_SIZE = 8
 # Reads tried before a listed offer's details are taken from a later commit
 # than its values (only while another connection commits between every two reads).
 _ATTEMPTS = 3
-_cache: "OrderedDict[tuple, tuple[list[Factor], ValueTable | None]]" = OrderedDict()
+_cache: "OrderedDict[tuple, tuple[list[Factor], ValueTable | None, changes.Reads]]" = OrderedDict()
 _cache_lock = threading.Lock()
 _tokens = itertools.count(1)
 
@@ -644,13 +651,14 @@ def _slot_key(slot) -> Any:
 
 
 def _cached_values(conn, cfg, slots, horizon: float, include_all: bool):
-    """(factors, ValueTable) for this connection's current data; the table is
-    None when an expanded factor has no SQL (the Python path takes over)."""
-    version = _data_version(conn)
+    """(factors, ValueTable, data_version) for this connection's current data;
+    the table is None when an expanded factor has no SQL (the Python path takes
+    over). ``data_version`` is the connection's as the values were found valid."""
+    now = changes.snapshot(conn)
     fx_rows = conn.execute("select currency, per_base from fx_rates").fetchall()
     fx = {str(code).strip().upper(): float(rate) for code, rate in fx_rows if code and rate}
     key: tuple | None = (
-        _connection_token(conn), version, float(horizon), include_all, cfg.currency,
+        _connection_token(conn), float(horizon), include_all, cfg.currency,
         float(cfg.equity_discount_pct), tuple(sorted(fx.items())),
         tuple(_slot_key(slot) for slot in slots),
     )
@@ -664,24 +672,20 @@ def _cached_values(conn, cfg, slots, horizon: float, include_all: bool):
             found = _cache.get(key)
             if found is not None:
                 _cache.move_to_end(key)
-                return found
-    factors = _expand_slots(conn, slots, include_all)
-    table = None
-    if all(f.in_sql for f in factors):
-        table = _read_values(conn, cfg, factors, horizon, include_all, fx, version)
+        if found is not None and found[2].still_valid(now):
+            return found[0], found[1], now.data_version
+    with changes.Recorder(conn) as seen:
+        factors = _expand_slots(conn, slots, include_all)
+        table = None
+        if all(f.in_sql for f in factors):
+            table = _read_values(conn, cfg, factors, horizon, include_all, fx)
     if key is not None:
         with _cache_lock:
-            # Other versions of this connection's data can never be asked for again.
-            for old in [k for k in _cache if k[0] == key[0]]:
-                del _cache[old]
-            _cache[key] = (factors, table)
+            _cache[key] = (factors, table, seen.reads(now))
+            _cache.move_to_end(key)
             while len(_cache) > _CACHE_SIZE:
                 _cache.popitem(last=False)
-    return factors, table
-
-
-def _data_version(conn) -> int:
-    return conn.execute("pragma data_version").fetchone()[0]
+    return factors, table, now.data_version
 
 
 def _ranked(conn, cfg, slots, horizon: float, include_all: bool, weigh, limit: int):
@@ -689,20 +693,20 @@ def _ranked(conn, cfg, slots, horizon: float, include_all: bool, weigh, limit: i
     the Python path must rank. The details are read on the same connection as
     the values, and again if another connection committed in between."""
     for _ in range(_ATTEMPTS):
-        factors, table = _cached_values(conn, cfg, slots, horizon, include_all)
+        factors, table, data_version = _cached_values(conn, cfg, slots, horizon, include_all)
         if table is None:
             return None
         scored = scoring.rank_columns(
             [f.name for f in factors], table.norm, weigh(factors), table.tails, limit,
             table.bounds,
         )
-        metas = table.metas(conn, scored.shown)
-        if _data_version(conn) == table.version:
+        metas = table.metas(conn, scored.shown, data_version)
+        if changes.data_version(conn) == data_version:
             break
     return factors, table, scored, metas
 
 
-def _read_values(conn, cfg, factors, horizon, include_all, fx, version) -> ValueTable:
+def _read_values(conn, cfg, factors, horizon, include_all, fx) -> ValueTable:
     """Every factor's values over the compared set, in one query and one pass.
 
     The query reads each offer's money inputs and the values of the factors
@@ -787,7 +791,7 @@ jh_offer as (
     late_names = [f.name for f in in_sql if f.scale]
     late_sql = f"{offers_sql}\nselect offer.offer_id{''.join(', ' + v for v in late)}\nfrom jh_offer as offer"
     return ValueTable(
-        version, ids, columns[1], money, raw, norm, bounds, scoring.Tails(money.annual_comp, ids),
+        ids, columns[1], money, raw, norm, bounds, scoring.Tails(money.annual_comp, ids),
         late_sql, params, late_names, inputs=columns[1:first],
     )
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-from . import clock, schema
+from . import changes, clock, schema
 from .config import Config
 
 SAMPLE_DIR = Path(__file__).parent / "sample"
@@ -97,7 +97,8 @@ def _user_tables_with_rows(path: Path) -> list[str]:
         try:
             tables = conn.execute(
                 "select name, sql from sqlite_master where type = 'table' "
-                "and name not like 'sqlite_%' and name != '_sqlite_migrations'"
+                "and name not like 'sqlite_%' and name != '_sqlite_migrations' "
+                f"and name != '{changes.TABLE}'"
             ).fetchall()
             # Search indexes keep rows of their own in an otherwise empty file.
             virtual = [name for name, sql in tables if sql.upper().startswith("CREATE VIRTUAL")]

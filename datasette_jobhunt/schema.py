@@ -11,7 +11,7 @@ import sqlite3
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from . import deadline_rules, sql
+from . import changes, deadline_rules, sql
 from .vocabulary import (  # noqa: F401  (schema.X is how the rest of the package reads them)
     APPLICATION_STATUSES,
     CLOSED_APPLICATION_STATUSES,
@@ -318,7 +318,7 @@ def _applied(db: sqlite_utils.Database) -> list[str]:
     return [
         row["name"]
         for row in db.query(
-            "select name from _sqlite_migrations where migration_set = ?",
+            "select name from _sqlite_migrations where migration_set = ? order by id",
             ["datasette-jobhunt"],
         )
     ]
@@ -492,3 +492,11 @@ def m_vesting_schedule(db: sqlite_utils.Database) -> None:
     if "vesting_schedule" not in db["offers"].columns_dict:
         db.execute("ALTER TABLE offers ADD COLUMN vesting_schedule TEXT")
     create_views(db)
+
+
+@migrations()
+def m_change_counts(db: sqlite_utils.Database) -> None:
+    # Every job-hunt table counts its changes (changes.py), so a result cached
+    # from some tables stays valid while other tables are written.
+    for statement in changes.schema_sql():
+        db.execute(statement)

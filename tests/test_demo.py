@@ -227,6 +227,19 @@ def test_refuses_to_overwrite_unless_forced(tmp_path):
     assert rows(path, "select count(*) n from companies where name = 'My own notes Inc'")[0]["n"] == 0
 
 
+def test_a_file_whose_rows_were_all_deleted_counts_as_empty(tmp_path):
+    # Its change counts remain: they are not a person's rows.
+    path = tmp_path / "jobs.db"
+    db = sqlite_utils.Database(path)
+    schema.init(db)
+    db["companies"].insert({"name": "Gone Inc"})
+    db.execute("delete from companies")
+    db.conn.commit()
+    assert db["jobhunt_changes"].count == 1
+    db.close()
+    assert build_demo(path).exit_code == 0
+
+
 def test_fills_an_initialised_empty_file_but_not_another_kind_of_file(tmp_path):
     empty = tmp_path / "empty.db"
     schema.init(sqlite_utils.Database(empty))

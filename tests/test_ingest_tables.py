@@ -19,6 +19,7 @@ from datasette_jobhunt.normalize import NormalizeError
 NOT_INGESTED = {
     "status_history": "written by the triggers on applications.status",
     "jobhunt_form_writes": "always empty: the writable canned queries' way to the write layer",
+    "jobhunt_changes": "written by the triggers that count each table's changes",
 }
 PARENT_TABLES = {"company": "companies", "application": "applications", "offer": "offers"}
 ENUM_CHECK = re.compile(r"CHECK \((\w+) IN \(('[^)]*)\)\)")
