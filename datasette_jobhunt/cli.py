@@ -9,6 +9,7 @@ import click
 import sqlite_utils
 
 from . import clock, config, databases, schema, sqlite_errors
+from .vocabulary import DATE_ORDERS, EXPORT_TOOLS
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -129,20 +130,38 @@ MAX_PRINTED_ERRORS = 50
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--table", help="Table for CSV, TSV, JSON lines or a JSON list (default: the file's name)")
 @click.option("--dry-run", is_flag=True, help="Check the files and say what would change; write nothing")
+@click.option(
+    "--from", "tool", type=click.Choice(EXPORT_TOOLS),
+    help="Read CSV files as this tracker's export (default: recognised by the header)",
+)
+@click.option(
+    "--map", "maps", multiple=True, metavar='"THEIR HEADER=our_column"',
+    help="Read an export's column as one of ours (repeatable; nothing after = ignores it)",
+)
+@click.option(
+    "--date-order", type=click.Choice(DATE_ORDERS),
+    help="Read slashed dates such as 11/13/23 month first (mdy) or day first (dmy)",
+)
 @metadata_option
 @user_errors
-def ingest(db_path, files, table, dry_run, metadata_path):
+def ingest(db_path, files, table, dry_run, tool, maps, date_order, metadata_path):
     """Upsert rows from CSV, TSV, JSON, JSON lines or YAML FILES into DB.
 
     Rows name their company and role (and revision); missing companies and
     applications are created. Ingesting the same file twice changes nothing.
     Any error in any file means nothing is written.
 
+    Exports of Huntr, Teal, LinkedIn (Job Applications.csv, Saved Jobs.csv),
+    Simplify and spreadsheet trackers are read as applications: recognised
+    by their header, or named with --from.
+
     \b
     Examples:
         jobhunt ingest jobs.db offers.csv negotiation_notes.csv
         jobhunt ingest jobs.db export.tsv --table interviews --dry-run
         jobhunt ingest jobs.db everything.yml -m metadata.yml
+        jobhunt ingest jobs.db "Job Applications.csv" "Saved Jobs.csv"
+        jobhunt ingest jobs.db tracker.csv --from sheet --map "Employer=company" --date-order dmy
     """
     import sys
 
@@ -155,7 +174,10 @@ def ingest(db_path, files, table, dry_run, metadata_path):
     else:
         db = open_jobhunt_db(db_path)
     try:
-        report = ingest_files(db, files, table=table, dry_run=dry_run, config=cfg, progress=True)
+        report = ingest_files(
+            db, files, table=table, dry_run=dry_run, config=cfg, progress=True,
+            date_order=date_order, tool=tool, maps=maps,
+        )
     except IngestError as e:
         for line in e.errors[:MAX_PRINTED_ERRORS]:
             click.echo(line, err=True)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any, Iterable
+
+from . import vocabulary
 
 __all__ = [
     "NormalizeError",
@@ -63,6 +65,15 @@ def _is_number(value: Any) -> bool:
 
 # --- text -------------------------------------------------------------------
 
+# What people and other tools write for "no value", compared ignoring case.
+PLACEHOLDERS = frozenset({"-", "\u2014", "n/a", "none"})
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether a cell's text (stripped) says there is no value."""
+    return len(text) <= 4 and text.casefold() in PLACEHOLDERS
+
+
 
 def parse_text(value: Any) -> str | None:
     """Free text: surrounding spaces dropped, empty means no value."""
@@ -86,7 +97,7 @@ def parse_text(value: Any) -> str | None:
 
 
 def enum_key(word: str) -> str:
-    """Enum words compare ignoring case, spaces, hyphens and underscores."""
+    """Enum words and header names compare ignoring case, spaces, hyphens and underscores."""
     return re.sub(r"[\s_\-]+", "", word.lower())
 
 
@@ -411,7 +422,14 @@ _DAY_FIRST_RE = re.compile(
     + _TIME,
     re.VERBOSE | re.IGNORECASE,
 )
-_SLASHED_RE = re.compile(r"(\d{1,4})([/.])(\d{1,2})\2(\d{1,4})(?:\s.*)?")
+_SLASHED_RE = re.compile(r"(\d{1,4})([/.])(\d{1,2})\2(\d{1,4})(?:[\s,].*)?")
+# A slashed date read in a given order (--date-order): day and month of one or
+# two digits, a year of four or two (20yy), then a time as with month names.
+_ORDERED_RE = re.compile(
+    r"(?P<lead>\d{1,2})(?P<sep>[/.])(?P<follow>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})" + _TIME,
+    re.VERBOSE | re.IGNORECASE,
+)
+DATE_ORDERS = vocabulary.DATE_ORDERS
 
 
 def _tz(offset: str | None) -> timezone | None:
@@ -443,11 +461,12 @@ def _slashed_message(value: str, match: re.Match) -> str:
             continue
         if iso not in valid:
             valid.append(iso)
+    allow = "or pass --date-order mdy (month first) or dmy (day first) to read slashed dates"
     if not valid:
-        return f"{_show(value)} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-01"
+        return f"{_show(value)} is a slashed date; write it as YYYY-MM-DD, e.g. 2026-12-01, {allow}"
     return (
         f"{_show(value)} is a slashed date, which is read differently around the world; "
-        f"write it as YYYY-MM-DD: {' or '.join(valid)}"
+        f"write it as YYYY-MM-DD: {' or '.join(valid)}, {allow}"
     )
 
 
@@ -458,8 +477,9 @@ def _month_name(name: str, value: Any) -> int:
     return number
 
 
-def _parts(value: Any) -> tuple[date, tuple[int, int, int, int] | None, timezone | None]:
-    """(date, (hour, minute, second, microsecond) or None, offset or None)."""
+def _parts(value: Any, order: str | None = None) -> tuple[date, tuple[int, int, int, int] | None, timezone | None]:
+    """(date, (hour, minute, second, microsecond) or None, offset or None).
+    ``order`` ("mdy" or "dmy") reads a slashed date; without it one is refused."""
     if isinstance(value, datetime):
         return (
             value.date(),
@@ -471,12 +491,26 @@ def _parts(value: Any) -> tuple[date, tuple[int, int, int, int] | None, timezone
     if not isinstance(value, str):
         raise NormalizeError(f"expected a date such as 2026-12-01, got {_show(value)}")
     text = " ".join(value.split())
-    slashed = _SLASHED_RE.fullmatch(text)
+    ordered = _ORDERED_RE.fullmatch(text) if order else None
+    slashed = None if ordered else _SLASHED_RE.fullmatch(text)
     if slashed:
         raise NormalizeError(_slashed_message(value, slashed))
-    match = _ISO_RE.fullmatch(text)
+    match = ordered or _ISO_RE.fullmatch(text)
     ampm = None
-    if match:
+    if ordered:
+        first, second = int(ordered["lead"]), int(ordered["follow"])
+        month, day_number = (first, second) if order == "mdy" else (second, first)
+        year = int(ordered["year"])
+        year += 2000 if year < 100 else 0
+        ampm = ordered["ampm"]
+        try:
+            day = date(year, month, day_number)
+        except ValueError:
+            raise NormalizeError(
+                f"{_show(value)} is not a day of the calendar read as "
+                f"{'month/day/year' if order == 'mdy' else 'day/month/year'}"
+            )
+    elif match:
         month = int(match["month"])
     else:
         match = _MONTH_FIRST_RE.fullmatch(text) or _DAY_FIRST_RE.fullmatch(text)
@@ -486,10 +520,11 @@ def _parts(value: Any) -> tuple[date, tuple[int, int, int, int] | None, timezone
             )
         month = _month_name(match["month_name"], value)
         ampm = match["ampm"]
-    try:
-        day = date(int(match["year"]), month, int(match["day"]))
-    except ValueError:
-        raise NormalizeError(f"{_show(value)} is not a day of the calendar")
+    if not ordered:
+        try:
+            day = date(int(match["year"]), month, int(match["day"]))
+        except ValueError:
+            raise NormalizeError(f"{_show(value)} is not a day of the calendar")
     if match.groupdict().get("weekday"):
         weekday = _WEEKDAYS.get(match["weekday"].lower())
         if weekday is None:
@@ -518,17 +553,21 @@ def _parts(value: Any) -> tuple[date, tuple[int, int, int, int] | None, timezone
     return day, (hour, minute, second, micro), _tz(match["offset"])
 
 
-def parse_date(value: Any) -> str:
-    """A calendar date, stored as YYYY-MM-DD."""
-    day, time, _ = _parts(value)
-    if time is not None and time != (0, 0, 0, 0):
-        raise NormalizeError(f"expected a date without a time, such as 2026-12-01, got {_show(value)}")
+def parse_date(value: Any, order: str | None = None, zone: tzinfo | None = None) -> str:
+    """A calendar date, stored as YYYY-MM-DD. A date and time gives its date:
+    as written when it has no offset (a time in the configured zone), else
+    its date in ``zone`` (the configured zone; UTC when none is given)."""
+    day, time, tz = _parts(value, order)
+    if time is not None and tz is not None:
+        hour, minute, second, micro = time
+        moment = datetime(day.year, day.month, day.day, hour, minute, second, micro, tzinfo=tz)
+        return moment.astimezone(zone or timezone.utc).date().isoformat()
     return day.isoformat()
 
 
-def parse_datetime(value: Any) -> str:
+def parse_datetime(value: Any, order: str | None = None) -> str:
     """ISO 8601 text: a date alone stays a date; an offset is kept; naive stays naive."""
-    day, time, tz = _parts(value)
+    day, time, tz = _parts(value, order)
     if time is None:
         return day.isoformat()
     hour, minute, second, micro = time

@@ -71,3 +71,8 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("negotiation_notes", "kind"): NOTE_KINDS,
     ("negotiation_notes", "topic"): NOTE_TOPICS,
 }
+
+# The trackers whose exports ingest reads (--from), and the orders a slashed
+# date may be read in (--date-order).
+EXPORT_TOOLS = ("huntr", "teal", "linkedin", "simplify", "sheet")
+DATE_ORDERS = ("mdy", "dmy")

@@ -1,4 +1,5 @@
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -138,7 +139,6 @@ def test_date(value, expected):
         ("Decembre 1, 2026", "not a month name"),
         ("Mon, Dec 1, 2026", "is a Tuesday"),
         ("tomorrow", "expected a date"),
-        ("2026-12-01 17:00", "without a time"),
         ("20261201", "expected a date"),
         (20261201, "expected a date"),
     ],
@@ -146,6 +146,45 @@ def test_date(value, expected):
 def test_date_refused(value, message):
     with pytest.raises(NormalizeError, match=message):
         parse_date(value)
+
+
+def test_a_slashed_date_says_how_to_allow_it():
+    for value in ("12/01/2026", "11/13/23, 9:42 AM", "13/13/2026"):
+        with pytest.raises(NormalizeError, match="--date-order mdy .* or dmy"):
+            parse_date(value)
+
+
+@pytest.mark.parametrize(
+    "value,order,expected",
+    [
+        ("11/13/23, 9:42 AM", "mdy", "2023-11-13"),
+        ("12/01/2026", "mdy", "2026-12-01"),
+        ("12/01/2026", "dmy", "2026-01-12"),
+        ("1.2.2026", "dmy", "2026-02-01"),
+        ("2/18/26", "mdy", "2026-02-18"),
+        ("2026-12-01", "dmy", "2026-12-01"),
+    ],
+)
+def test_slashed_dates_in_a_given_order(value, order, expected):
+    assert parse_date(value, order) == expected
+
+
+def test_slashed_datetimes_in_a_given_order():
+    assert parse_datetime("11/13/23, 9:42 AM", "mdy") == "2023-11-13T09:42:00"
+    assert parse_datetime("12/16/22, 3:07 PM", "mdy") == "2022-12-16T15:07:00"
+    assert parse_datetime("13/11/2023 17:05", "dmy") == "2023-11-13T17:05:00"
+    with pytest.raises(NormalizeError, match="not a day of the calendar read as month/day/year"):
+        parse_date("13/11/2023", "mdy")
+
+
+def test_a_datetime_for_a_date_keeps_its_date_in_the_zone():
+    # Without an offset the time is already the configured zone's.
+    assert parse_date("2026-12-01 17:00") == "2026-12-01"
+    assert parse_date("2026-12-01 23:59", zone=ZoneInfo("Asia/Tokyo")) == "2026-12-01"
+    # With one, the moment is read in the zone: midnight in New York written as UTC.
+    assert parse_date("2026-09-14T04:00:00Z", zone=ZoneInfo("America/New_York")) == "2026-09-14"
+    assert parse_date("2026-12-01T23:30:00-05:00", zone=ZoneInfo("Europe/Paris")) == "2026-12-02"
+    assert parse_date("2026-12-01T23:30:00-05:00") == "2026-12-02"  # UTC without a zone
 
 
 @pytest.mark.parametrize(

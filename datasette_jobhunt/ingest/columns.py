@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any, Callable
 
 from ..normalize import (
@@ -73,19 +73,30 @@ def bonus(value: Any) -> Any:
     return amount(value)
 
 
-def date_text(value: Any) -> str:
+def date_text(value: Any, order: str | None = None, zone: tzinfo | None = None) -> str:
     if isinstance(value, str) and _PLAIN_DATE.fullmatch(value):
         try:
             return date.fromisoformat(value).isoformat()
         except ValueError:
             pass
-    return parse_date(value)
+    return parse_date(value, order, zone)
 
 
-def datetime_text(value: Any) -> str:
+def datetime_text(value: Any, order: str | None = None) -> str:
     if isinstance(value, str) and len(value) == 10 and _PLAIN_DATE.fullmatch(value):
         return date_text(value)
-    return parse_datetime(value)
+    return parse_datetime(value, order)
+
+
+def dated(parse: Parser, order: str | None, zone: tzinfo | None) -> Parser:
+    """A column's parser for one file: dates read in ``order`` (slashed dates
+    refused without one), and a date and time given for a date column taken
+    as its date in ``zone``. Other parsers are returned as they are."""
+    if parse is date_text:
+        return lambda value: date_text(value, order, zone)
+    if parse is datetime_text and order is not None:
+        return lambda value: datetime_text(value, order)
+    return parse
 
 
 def one_of(words: tuple[str, ...]) -> Parser:

@@ -12,12 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from . import presets
 from .documents import NOT_UTF8, FileProblem, json_tables, yaml_tables
 from .errors import ErrorLog
+from .presets import Layout
 from .progress import Progress
 from .tables import TABLE_ORDER, TABLES, resolve_table, unknown_table
 
@@ -47,6 +49,34 @@ class Unit:
     table: str
     rows: Callable[[], Rows]
     header: list[str] | None = None  # CSV/TSV: checked once, at line 1
+    # Another tracker's export: its layout, and what its reading had to say
+    # beyond errors (columns ignored, rows skipped, with their lines).
+    layout: Layout | None = None
+    notes: list[tuple[int | None, str]] = field(default_factory=list)
+
+    @property
+    def date_order(self) -> str | None:
+        return self.layout.date_order if self.layout else None
+
+    @property
+    def insert_only(self) -> frozenset[str]:
+        """Columns given for new rows only: an export without a status column
+        says a new application's stage, not a stored one's."""
+        return frozenset({"status"}) if self.layout and self.layout.new_status else frozenset()
+
+    @property
+    def rank(self) -> int:
+        return self.layout.rank if self.layout else 0
+
+
+@dataclass
+class Imports:
+    """How the run reads other trackers' exports: ``--from`` and ``--map``,
+    and every application placed so far (a second row for one is skipped)."""
+
+    tool: str | None = None
+    maps: dict[str, str] = field(default_factory=dict)
+    placed: dict[tuple, tuple[str, int]] = field(default_factory=dict)
 
 
 def streamed_size(paths: list[Path]) -> int:
@@ -57,9 +87,10 @@ def streamed_size(paths: list[Path]) -> int:
 
 
 def open_units(path: Path, file_index: int, table: str | None, errors: ErrorLog,
-               progress_box: list) -> list[Unit]:
+               progress_box: list, imports: Imports | None = None) -> list[Unit]:
     """The units of one file; ``progress_box[0]`` is the Progress by the time
     a streamed unit's rows are read."""
+    imports = imports or Imports()
     file = str(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -74,6 +105,13 @@ def open_units(path: Path, file_index: int, table: str | None, errors: ErrorLog,
         errors.add(file_index, file, None, None, f"cannot read the file ({reason})")
         return []
     if fmt in STREAMED:
+        layout = _export_layout(path, fmt, table, imports, errors, file_index)
+        if layout is False:
+            return []
+        if layout is not None:
+            unit = Unit(file_index, file, "applications", lambda: iter(()), layout=layout)
+            unit.rows = lambda: _stream_rows(path, fmt, unit, errors, progress_box[0], imports)
+            return [unit]
         name = table or resolve_table(path.stem)
         if name is None:
             errors.add(
@@ -85,6 +123,12 @@ def open_units(path: Path, file_index: int, table: str | None, errors: ErrorLog,
         unit = Unit(file_index, file, name, lambda: iter(()))
         unit.rows = lambda: _stream_rows(path, fmt, unit, errors, progress_box[0])
         return [unit]
+    if imports.tool or imports.maps:
+        errors.add(
+            file_index, file, None, None,
+            "--from and --map read CSV or TSV exports; save the export as CSV",
+        )
+        return []
     try:
         tables = yaml_tables(path) if fmt == "yaml" else json_tables(path)
     except FileProblem as e:
@@ -111,7 +155,45 @@ def open_units(path: Path, file_index: int, table: str | None, errors: ErrorLog,
     return units
 
 
-def _stream_rows(path: Path, fmt: str, unit: Unit, errors: ErrorLog, progress: Progress) -> Rows:
+def _export_layout(path: Path, fmt: str, table: str | None, imports: Imports, errors: ErrorLog,
+                   file_index: int) -> Layout | None | bool:
+    """The layout of another tracker's export, None for a file of ours, False
+    when the file cannot be read (the reading proper reports why)."""
+    if fmt == "jsonl":
+        if imports.tool or imports.maps:
+            errors.add(
+                file_index, str(path), None, None,
+                "--from and --map read CSV or TSV exports; save the export as CSV",
+            )
+            return False
+        return None
+    if table is not None and not (imports.tool or imports.maps):
+        return None
+    header = _peek_header(path, fmt)
+    if header is None:
+        return None
+    if imports.tool:
+        return presets.for_tool(imports.tool, header)
+    own = resolve_table(path.stem) or "applications"
+    if own != "applications" and not imports.maps:
+        # offers.csv is ours, whatever its header says.
+        return None
+    found = presets.recognise(header, TABLES[own].columns)
+    if found is None and imports.maps:
+        return presets.SHEET
+    return found
+
+
+def _peek_header(path: Path, fmt: str) -> list[str] | None:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            return next(csv.reader(f, dialect="excel-tab" if fmt == "tsv" else "excel"), None)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+
+
+def _stream_rows(path: Path, fmt: str, unit: Unit, errors: ErrorLog, progress: Progress,
+                 imports: Imports | None = None) -> Rows:
     try:
         raw = open(path, "rb")
     except OSError as e:
@@ -145,11 +227,17 @@ def _stream_rows(path: Path, fmt: str, unit: Unit, errors: ErrorLog, progress: P
                         "empty file; the first line must name the columns, e.g. company,role",
                     )
                     return
+                translator = None
+                if unit.layout is not None:
+                    translator = _translator(unit, header, imports or Imports(), errors)
+                    if translator is None:
+                        return
+                    header = translator.columns
                 if not _check_header(header, unit, errors):
                     return
                 columns = [h.strip() for h in header]
                 unit.header = columns
-                width = len(columns)
+                width = len(columns) if translator is None else len(translator.header)
                 previous = reader.line_num
                 for cells in reader:
                     line, previous = previous + 1, reader.line_num
@@ -166,9 +254,17 @@ def _stream_rows(path: Path, fmt: str, unit: Unit, errors: ErrorLog, progress: P
                             continue
                     if not (cells and cells[0].strip()) and not "".join(cells).strip():
                         continue
+                    if translator is not None:
+                        translated = translator.row(line, cells)
+                        if isinstance(translated, presets.Skipped):
+                            unit.notes.append((line, f"skipped: {translated.why}"))
+                            continue
+                        cells = translated
                     # The cells as a list, in header order: cheaper than a
                     # dict per row, and the header is parsed once per file.
                     yield line, cells
+                if translator is not None:
+                    unit.notes.extend((None, note) for note in translator.words())
         except UnicodeDecodeError:
             # The decoder works on chunks, so its position says little: find the line.
             errors.add(unit.file_index, unit.file, _first_bad_line(path), None, NOT_UTF8)
@@ -176,6 +272,24 @@ def _stream_rows(path: Path, fmt: str, unit: Unit, errors: ErrorLog, progress: P
             errors.add(unit.file_index, unit.file, line + 1, None, f"not valid CSV: {e}")
         finally:
             progress.advance(path.stat().st_size - reported)
+
+
+def _translator(unit: Unit, header: list[str], imports: Imports,
+                errors: ErrorLog) -> presets.Translator | None:
+    layout = unit.layout
+    translator = presets.Translator(layout, header, imports.maps, imports.placed, unit.file)
+    for target in translator.missing():
+        errors.add(
+            unit.file_index, unit.file, 1, None,
+            f"read as {layout.name}, but no column gives the {target}; "
+            f'name it with --map "Their Header={target}"',
+        )
+    if translator.missing():
+        return None
+    unit.notes.append((None, f"read as {layout.name}"))
+    if translator.ignored:
+        unit.notes.append((None, f"ignored columns: {', '.join(translator.ignored)}"))
+    return translator
 
 
 def _first_bad_line(path: Path) -> int | None:
@@ -191,7 +305,7 @@ def _first_bad_line(path: Path) -> int | None:
 def _check_header(header: list[str], unit: Unit, errors: ErrorLog) -> bool:
     spec = TABLES[unit.table]
     names = [h.strip() for h in header]
-    if not any(n in spec.columns for n in names):
+    if not any(spec.column(n) for n in names):
         errors.add(
             unit.file_index, unit.file, 1, None,
             f"no header line: the first line must name the columns of {spec.name}, "
@@ -199,13 +313,17 @@ def _check_header(header: list[str], unit: Unit, errors: ErrorLog) -> bool:
         )
         return False
     ok = True
-    seen = set()
+    seen: dict[str, str] = {}
     for name in names:
+        column = spec.column(name) or name
         if not name:
             errors.add(unit.file_index, unit.file, 1, None, "a column has no name in the header")
             ok = False
-        elif name in seen:
-            errors.add(unit.file_index, unit.file, 1, name, "named twice in the header")
+        elif column in seen:
+            again = "named twice in the header" if seen[column] == name else (
+                f"the same column as {seen[column]!r} in the header"
+            )
+            errors.add(unit.file_index, unit.file, 1, name, again)
             ok = False
-        seen.add(name)
+        seen.setdefault(column, name)
     return ok

@@ -9,11 +9,12 @@ shape), and parsed values are remembered per column, within fixed bounds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 from decimal import Decimal
 from typing import Any, Iterable
 
-from ..normalize import NormalizeError, check_currency, parse_text, suggest
-from .columns import Money, Parser, Share, amount, bonus, fold
+from ..normalize import NormalizeError, check_currency, is_placeholder, parse_text, suggest
+from .columns import Money, Parser, Share, amount, bonus, dated, fold
 from .errors import ErrorLog
 from .readers import Unit
 from .tables import TableSpec
@@ -45,23 +46,33 @@ Field = tuple[str, "Parser | None", "dict | None", bool]
 class RowChecker:
     """Turns raw rows into CheckedRows, reporting what is wrong with the rest."""
 
-    def __init__(self, errors: ErrorLog):
+    def __init__(self, errors: ErrorLog, date_order: str | None = None,
+                 zone: tzinfo | None = None, placeholders: bool = False):
         self.errors = errors
-        self.memos: dict[tuple[str, str], dict] = {}
+        # Files from people and other tools write "-" or "N/A" for no value.
+        self.placeholders = placeholders
+        # The run's --date-order (over a file's own), and the configured zone.
+        self.date_order = date_order
+        self.zone = zone
+        self.memos: dict[tuple, dict] = {}
 
-    def fields(self, spec: TableSpec, keys: Iterable[Any]) -> list[Field]:
+    def fields(self, spec: TableSpec, keys: Iterable[Any], date_order: str | None = None) -> list[Field]:
         """How to read each column of a header (or of a JSON row's keys), worked
-        out once per file rather than once per value."""
+        out once per file rather than once per value. ``date_order`` is the
+        file's own (LinkedIn writes month first); the run's wins over it."""
+        order = self.date_order or date_order
         fields = []
         for key in keys:
-            column, parse = key, spec.columns.get(key)
+            column = spec.column(key)
+            parse = spec.columns.get(column) if column is not None else None
             if parse is None:
                 column = str(key).strip()
-                parse = spec.columns.get(column)
             memo = None
+            money = parse is amount or parse is bonus
             if parse is not None and parse is not parse_text:
-                memo = self.memos.setdefault((spec.name, column), {})
-            fields.append((column, parse, memo, parse is amount or parse is bonus))
+                parse = dated(parse, order, self.zone)
+                memo = self.memos.setdefault((spec.name, column, order), {})
+            fields.append((column, parse, memo, money))
         return fields
 
     def check(self, spec: TableSpec, unit: Unit, line: int, fields: list[Field],
@@ -70,6 +81,7 @@ class RowChecker:
         ``unknown_reported`` holds the unknown columns already reported for
         this unit, so each is reported once."""
         ok = True
+        placeholders = self.placeholders
         values: dict[str, Any] = {}
         bad: list[str] = []
         special = False
@@ -89,12 +101,12 @@ class RowChecker:
                         ok = False
                         continue
                     value = value.strip()
-                    if value:
+                    if value and not (placeholders and is_placeholder(value)):
                         values[column] = value
                     continue
                 parsed = memo.get(value)
                 if parsed is None:
-                    if not value.strip():
+                    if not value.strip() or (placeholders and is_placeholder(value.strip())):
                         parsed = _BLANK
                     else:
                         try:

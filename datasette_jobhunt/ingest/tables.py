@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import schema
 from ..normalize import (
+    enum_key,
     parse_bool,
     parse_currency_code,
     parse_percent,
@@ -78,6 +79,17 @@ class TableSpec:
     @cached_property
     def natural_key(self) -> tuple[str, ...]:
         return self.parent_keys + self.keys
+
+    @cached_property
+    def _by_key(self) -> dict[str, str]:
+        return {enum_key(c): c for c in self.columns}
+
+    def column(self, name: Any) -> str | None:
+        """The column a header name means: ignoring case, spaces, hyphens and
+        underscores (``Base Salary`` is base_salary); None for no column."""
+        if name in self.columns:
+            return name
+        return self._by_key.get(enum_key(str(name)))
 
 
 _PARENT_PARSERS: dict[str, Parser] = {

@@ -14,11 +14,13 @@ import sqlite_utils
 
 from .. import clock, databases, schema
 from ..config import Config
+from ..deadlines import zone
 from ..status_rules import IngestRules
+from . import presets
 from .errors import ErrorLog, IngestError
 from .parents import Parents
 from .progress import Progress
-from .readers import Unit, open_units, streamed_size
+from .readers import Imports, Unit, open_units, streamed_size
 from .report import IngestReport
 from .rows import RowChecker
 from .tables import TABLE_ORDER, resolve_table, unknown_table
@@ -27,12 +29,17 @@ from .writer import BatchWriter
 
 def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str | None = None,
                  dry_run: bool = False, config: Config = Config(),
-                 progress: bool = False) -> IngestReport:
+                 progress: bool = False, date_order: str | None = None,
+                 tool: str | None = None, maps: Sequence[str] = ()) -> IngestReport:
     """Validate and upsert every row of every file, all or nothing.
 
     Raises IngestError listing each problem as ``FILE:LINE: column: message``;
     then nothing was written. With ``dry_run`` the report says what would
-    happen and nothing is written either.
+    happen and nothing is written either. ``date_order`` ("mdy" or "dmy")
+    lets slashed dates through, read in that order. ``tool`` (``--from``)
+    reads every CSV or TSV file as that tracker's export, and ``maps``
+    (``--map "Their Header=our_column"``) add to or override its columns;
+    without ``tool`` an export is recognised by its header.
     """
     errors = ErrorLog()
     report = IngestReport(dry_run=dry_run)
@@ -41,13 +48,23 @@ def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str
         if resolved is None:
             raise IngestError([f"--table: {unknown_table(table)}"])
         table = resolved
+    imports = Imports(tool)
+    for text in maps:
+        try:
+            their, ours = presets.parse_map(text)
+        except ValueError as e:
+            raise IngestError([str(e)])
+        imports.maps[their] = ours
+    if tool is not None and tool not in presets.TOOLS:
+        raise IngestError([f"--from {tool!r}: use one of {', '.join(presets.TOOLS)}"])
     _prepare_database(db)
     progress_box: list = [None]
     units: list[Unit] = []
     for index, path in enumerate(paths):
-        units.extend(open_units(Path(path), index, table, errors, progress_box))
-    # Parents first, whatever order the files or keys come in.
-    units.sort(key=lambda u: (TABLE_ORDER.index(u.table), u.file_index))
+        units.extend(open_units(Path(path), index, table, errors, progress_box, imports))
+    # Parents first, whatever order the files or keys come in; of one
+    # tracker's files, the one that says more of a job first.
+    units.sort(key=lambda u: (TABLE_ORDER.index(u.table), u.rank, u.file_index))
     progress_box[0] = Progress(streamed_size([Path(p) for p in paths]), progress)
     conn = db.conn
     own = not conn.in_transaction
@@ -62,11 +79,13 @@ def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str
         # A lock held past the busy timeout is the caller's to report, like a full disk.
         conn.execute("BEGIN IMMEDIATE" if own else "SAVEPOINT jobhunt_ingest")
         rules = IngestRules(conn, config)
-        writer = BatchWriter(conn, config, errors, report, RowChecker(errors),
+        checker = RowChecker(errors, date_order, zone(config)[0], placeholders=True)
+        writer = BatchWriter(conn, config, errors, report, checker,
                              Parents(conn, errors, report), rules)
         try:
             for unit in units:
                 writer.load(unit)
+                report.note(unit.file, unit.notes)
             rules.close()
         except BaseException:
             _finish(conn, own, commit=False)

@@ -73,13 +73,13 @@ class BatchWriter:
         for line, raw in unit.rows():
             if raw.__class__ is list:
                 if header_fields is None:
-                    header_fields = checker.fields(spec, unit.header or ())
+                    header_fields = checker.fields(spec, unit.header or (), unit.date_order)
                 fields, cells = header_fields, raw
             elif isinstance(raw, dict):
                 keys = tuple(raw)
                 fields = shapes.get(keys)
                 if fields is None:
-                    fields = checker.fields(spec, keys)
+                    fields = checker.fields(spec, keys, unit.date_order)
                     if len(shapes) < 1000:
                         shapes[keys] = fields
                 cells = raw.values()
@@ -119,6 +119,7 @@ class BatchWriter:
         unchanged = 0
         first_new = self.first_new[spec.name]
         touched = self.touched[spec.name]
+        insert_only = unit.insert_only
         for pending, parent_id, note_currency in rows:
             values = pending.values
             if parent_column:
@@ -126,6 +127,9 @@ class BatchWriter:
                 before = existing.get((parent_id,) + pending.own) if existing else None
             else:
                 before = existing.get(pending.own) if existing else None
+            if before is not None and insert_only:
+                for column in insert_only:
+                    values.pop(column, None)
             ok = True
             if pending.money:
                 if is_offers:
