@@ -41,7 +41,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-from ..normalize import PLACEHOLDERS, suggest
+from ..normalize import is_placeholder, suggest
 from ..vocabulary import APPLICATION_STATUSES, EXPORT_TOOLS
 from .columns import fold
 
@@ -275,7 +275,7 @@ class Translator:
                 value = cells[index].strip() if index < len(cells) else ""
                 if index in self._json:
                     value = _json_word(value)
-                if value and value.casefold() not in PLACEHOLDERS:
+                if value and not is_placeholder(value):
                     values[target] = value
                     break
         company, role = values.get("company"), values.get("role")
