@@ -387,3 +387,20 @@ def test_the_api_takes_the_same_options(db_path, tmp_path):
         db.close()
     assert report.counts["applications"]["inserted"] == 4
     assert any(line.endswith("ignored columns: Contact, Salary") for line in report.lines())
+
+
+def test_the_readme_shows_what_the_command_prints(tmp_path, monkeypatch):
+    text = (Path(__file__).parent.parent / "README.md").read_text()
+    section = text.split("## Coming from another tracker", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    command, printed = block[0], block[1:]
+    assert command == '$ jobhunt ingest jobs.db "Job Applications.csv" "Saved Jobs.csv"'
+    export(tmp_path, "Job Applications.csv")
+    export(tmp_path, "Saved Jobs.csv")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["ingest", "jobs.db", "Job Applications.csv", "Saved Jobs.csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == printed
+    # Each tool of the table is a --from choice.
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "--from" in line]
+    assert [line.split("--from ")[1].split("`")[0] for line in rows] == list(presets.TOOLS)
