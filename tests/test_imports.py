@@ -288,6 +288,21 @@ def test_recognition_of_each_layout_by_its_header():
     assert presets.recognise(["company", "role", "status"], own) is None
     assert presets.recognise(["Company", "Position", "Date Applied"], own) is presets.SHEET
     assert presets.recognise(["company", "role", "statuss"], own) is None
+    # A file named after no table: a company and a role make it a spreadsheet.
+    assert presets.recognise(["company", "role", "status"], None) is presets.SHEET
+    assert presets.recognise(["company", "notes"], None) is None
+
+
+def test_a_spreadsheet_with_our_own_words_and_empty_columns(db_path, tmp_path):
+    path = write(tmp_path, "Job Tracker.csv", """
+        Company,Role,Status,Notes,,
+        Acme,Engineer,Interviewing,Second round next week,,
+    """)
+    result = ingest(db_path, path)
+    assert result.exit_code == 0, result.output
+    assert applications(db_path)[("Acme", "Engineer")]["status"] == "interviewing"
+    assert "Job Tracker.csv: read as a spreadsheet tracker" in result.output
+    assert "ignored columns" not in result.output
 
 
 @pytest.mark.parametrize(

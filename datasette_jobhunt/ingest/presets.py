@@ -182,21 +182,22 @@ SHEET = _layout(
 LAYOUTS = (LINKEDIN_APPLICATIONS, LINKEDIN_SAVED, TEAL, HUNTR, SIMPLIFY, SHEET)
 
 
-def recognise(header: Iterable[str], own_columns: Iterable[str]) -> Layout | None:
-    """The layout whose header this is, or None for a file of ours (every
-    column one of ``own_columns``) and for a header nobody's layout knows."""
-    keys = {key(h) for h in header}
-    own = {key(c) for c in own_columns}
-    if keys <= own:
+def recognise(header: Iterable[str], own_columns: Iterable[str] | None) -> Layout | None:
+    """The layout whose header this is, or None. ``own_columns`` are those of
+    the table the file is named after (None when its name is no table's): a
+    file of ours has only those, and a typo in it is not taken for a
+    spreadsheet's column."""
+    keys = {key(h) for h in header if h.strip()}
+    own = {key(c) for c in own_columns} if own_columns is not None else None
+    if own is not None and keys <= own:
         return None
     for layout in LAYOUTS[:-1]:
         if layout.needs <= keys:
             return layout
-    # A spreadsheet: a company and a role among its columns, and some column
-    # only a spreadsheet would name (else it is our own file with a typo,
-    # which is refused as such).
+    # A spreadsheet: a company and a role among its columns, and, in a file
+    # named after our table, some column only a spreadsheet would name.
     targets = {SHEET.columns[k] for k in keys if k in SHEET.columns}
-    theirs = {k for k in keys if k in SHEET.columns and k not in own}
+    theirs = own is None or any(k in SHEET.columns and k not in own for k in keys)
     if {"company", "role"} <= targets and theirs:
         return SHEET
     return None
@@ -254,7 +255,7 @@ class Translator:
             target = columns.get(key(name))
             if target:
                 sources.setdefault(target, []).append(index)
-            else:
+            elif name.strip():
                 self.ignored.append(name.strip())
         self.sources = sources
         # Our header: the columns filled, the status always (a word may be dropped).

@@ -169,16 +169,16 @@ def _export_layout(path: Path, fmt: str, table: str | None, imports: Imports, er
         return None
     if table is not None and not (imports.tool or imports.maps):
         return None
+    own = table or resolve_table(path.stem)
+    if own not in (None, "applications") and not (imports.tool or imports.maps):
+        # offers.csv is ours, whatever its header says.
+        return None
     header = _peek_header(path, fmt)
     if header is None:
         return None
     if imports.tool:
         return presets.for_tool(imports.tool, header)
-    own = resolve_table(path.stem) or "applications"
-    if own != "applications" and not imports.maps:
-        # offers.csv is ours, whatever its header says.
-        return None
-    found = presets.recognise(header, TABLES[own].columns)
+    found = presets.recognise(header, TABLES[own].columns if own else None)
     if found is None and imports.maps:
         return presets.SHEET
     return found
