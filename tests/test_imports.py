@@ -289,8 +289,10 @@ def test_recognition_of_each_layout_by_its_header():
     assert presets.recognise(["Company", "Position", "Date Applied"], own) is presets.SHEET
     assert presets.recognise(["company", "role", "statuss"], own) is None
     # A file named after no table: a company and a role make it a spreadsheet.
-    assert presets.recognise(["company", "role", "status"], None) is presets.SHEET
-    assert presets.recognise(["company", "notes"], None) is None
+    assert presets.recognise(["company", "role", "status"], own, named=False) is presets.SHEET
+    assert presets.recognise(["company", "notes"], own, named=False) is None
+    # Another table's columns: not a spreadsheet, whatever the name.
+    assert presets.recognise(["company", "role", "at", "kind", "topic"], own, named=False) is None
 
 
 def test_a_spreadsheet_with_our_own_words_and_empty_columns(db_path, tmp_path):

@@ -182,22 +182,25 @@ SHEET = _layout(
 LAYOUTS = (LINKEDIN_APPLICATIONS, LINKEDIN_SAVED, TEAL, HUNTR, SIMPLIFY, SHEET)
 
 
-def recognise(header: Iterable[str], own_columns: Iterable[str] | None) -> Layout | None:
+def recognise(header: Iterable[str], own_columns: Iterable[str], named: bool = True) -> Layout | None:
     """The layout whose header this is, or None. ``own_columns`` are those of
-    the table the file is named after (None when its name is no table's): a
-    file of ours has only those, and a typo in it is not taken for a
-    spreadsheet's column."""
+    the table the file is named after (of applications when ``named`` is
+    false: the name is no table's). A file of ours has only those, and a typo
+    in it is not taken for a spreadsheet's column."""
     keys = {key(h) for h in header if h.strip()}
-    own = {key(c) for c in own_columns} if own_columns is not None else None
-    if own is not None and keys <= own:
+    own = {key(c) for c in own_columns}
+    if named and keys <= own:
         return None
     for layout in LAYOUTS[:-1]:
         if layout.needs <= keys:
             return layout
-    # A spreadsheet: a company and a role among its columns, and, in a file
-    # named after our table, some column only a spreadsheet would name.
+    # A spreadsheet: a company and a role among its columns, and some column
+    # only a spreadsheet would name; or, in a file named after no table, only
+    # columns a spreadsheet has (Company, Role, Status, Notes).
     targets = {SHEET.columns[k] for k in keys if k in SHEET.columns}
-    theirs = own is None or any(k in SHEET.columns and k not in own for k in keys)
+    theirs = any(k in SHEET.columns and k not in own for k in keys)
+    if not named:
+        theirs = theirs or keys <= set(SHEET.columns)
     if {"company", "role"} <= targets and theirs:
         return SHEET
     return None

@@ -178,7 +178,7 @@ def _export_layout(path: Path, fmt: str, table: str | None, imports: Imports, er
         return None
     if imports.tool:
         return presets.for_tool(imports.tool, header)
-    found = presets.recognise(header, TABLES[own].columns if own else None)
+    found = presets.recognise(header, TABLES[own or "applications"].columns, named=own is not None)
     if found is None and imports.maps:
         return presets.SHEET
     return found
