@@ -23,6 +23,7 @@ KEYS = (
     "weights",
     "writers",
     "share",
+    "me",
 )
 SHARE_KEYS = ("drop_tables", "drop_columns")
 
@@ -41,6 +42,9 @@ class Config:
     writers: tuple[str, ...] | None = None
     drop_tables: tuple[str, ...] = ()
     drop_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The job seeker's own e-mail addresses: left out of an invitation's
+    # interviewers, and a message from one of them is a reply.
+    me: tuple[str, ...] = ()
 
     @property
     def tz(self):
@@ -60,6 +64,17 @@ def _names(where: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ConfigError(f"{where} must be a list of names, got {value!r}")
     return tuple(value)
+
+
+def addresses(where: str, value: Any) -> tuple[str, ...]:
+    """E-mail addresses, compared ignoring case: a list, or one address."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v.strip()) for v in value
+    ):
+        raise ConfigError(f"{where} must be a list of e-mail addresses such as me@example.com, got {value!r}")
+    return tuple(v.strip().lower() for v in value)
 
 
 def validate(raw: Any, where: str = f"plugins: {PLUGIN}") -> Config:
@@ -110,6 +125,8 @@ def validate(raw: Any, where: str = f"plugins: {PLUGIN}") -> Config:
         }
     if "writers" in raw and raw["writers"] is not None:
         values["writers"] = _names(f"{where}: writers", raw["writers"])
+    if "me" in raw:
+        values["me"] = addresses(f"{where}: me", raw["me"])
     if "share" in raw:
         share = raw["share"] or {}
         if not isinstance(share, dict):

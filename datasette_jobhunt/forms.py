@@ -78,6 +78,8 @@ LABELS: dict[str, dict[str, str]] = {
         "scheduled_at": "Starts at",
         "duration_min": "Length in minutes",
         "interviewers": "Interviewers",
+        "meeting_url": "Meeting link",
+        "calendar_uid": "Calendar invitation",
         "outcome": "Outcome",
         "next_steps": "Next steps",
         "my_questions": "Your questions",

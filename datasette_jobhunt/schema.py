@@ -495,6 +495,22 @@ def m_vesting_schedule(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m_interview_invitations(db: sqlite_utils.Database) -> None:
+    # An interview read from a calendar invitation keeps the event's UID, so
+    # the invitation sent again (a new time) or cancelled updates the same
+    # round; and its video-call link.
+    columns = db["interviews"].columns_dict
+    if "meeting_url" not in columns:
+        db.execute("ALTER TABLE interviews ADD COLUMN meeting_url TEXT")
+    if "calendar_uid" not in columns:
+        db.execute("ALTER TABLE interviews ADD COLUMN calendar_uid TEXT")
+    db.execute(
+        "CREATE UNIQUE INDEX IF NOT EXISTS idx_interviews_calendar_uid "
+        "ON interviews(calendar_uid) WHERE calendar_uid IS NOT NULL"
+    )
+
+
+@migrations()
 def m_change_counts(db: sqlite_utils.Database) -> None:
     # Every job-hunt table counts its changes (changes.py), so a result cached
     # from some tables stays valid while other tables are written.

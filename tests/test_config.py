@@ -127,3 +127,15 @@ async def test_the_plugin_is_registered(db_path):
     assert response.status_code == 200
     names = {p["name"] for p in response.json()}
     assert "datasette-jobhunt" in names
+
+
+def test_me_is_a_list_of_addresses_compared_ignoring_case():
+    from datasette_jobhunt.config import ConfigError, validate
+
+    assert validate({"me": ["Me@Example.com", " other@mail.example "]}).me == (
+        "me@example.com", "other@mail.example",
+    )
+    assert validate({"me": "me@example.com"}).me == ("me@example.com",)
+    for bad in (["not an address"], [3], {"a": 1}):
+        with pytest.raises(ConfigError, match="me must be a list of e-mail addresses"):
+            validate({"me": bad})

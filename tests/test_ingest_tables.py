@@ -92,7 +92,9 @@ def test_natural_key_is_the_unique_index_with_its_collations(conn, table):
         (column, "NOCASE" if column in spec.nocase else "BINARY")
         for column in parent + spec.keys
     )
-    assert unique_keys(conn, table) == [expected]
+    # Besides the natural key, a round keeps its calendar invitation's UID once.
+    also = [(("calendar_uid", "BINARY"),)] if table == "interviews" else []
+    assert sorted(unique_keys(conn, table)) == sorted([expected, *also])
     assert spec.nocase <= set(spec.keys)
 
 

@@ -144,6 +144,7 @@ TABLES: dict[str, TableSpec] = {
                 "round": int_in(1, 1000), "stage": ENUM,
                 "format": ENUM, "scheduled_at": datetime_text,
                 "duration_min": int_in(0, 24 * 60), "interviewers": TEXT,
+                "meeting_url": TEXT, "calendar_uid": TEXT,
                 "outcome": ENUM, "next_steps": TEXT,
                 "my_questions": TEXT, "thank_you_sent_at": datetime_text, "notes": TEXT,
             },
