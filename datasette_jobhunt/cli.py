@@ -142,9 +142,16 @@ MAX_PRINTED_ERRORS = 50
     "--date-order", type=click.Choice(DATE_ORDERS),
     help="Read slashed dates such as 11/13/23 month first (mdy) or day first (dmy)",
 )
+@click.option(
+    "--me", "me", multiple=True, metavar="ADDRESS",
+    help="Your own e-mail address (repeatable), besides the configured 'me'",
+)
+@click.option("--company", help="The company of every calendar invitation read")
+@click.option("--role", help="The role (with --company, or at the invitation's company)")
 @metadata_option
 @user_errors
-def ingest(db_path, files, table, dry_run, tool, maps, date_order, metadata_path):
+def ingest(db_path, files, table, dry_run, tool, maps, date_order, me, company, role,
+           metadata_path):
     """Upsert rows from CSV, TSV, JSON, JSON lines or YAML FILES into DB.
 
     Rows name their company and role (and revision); missing companies and
@@ -153,7 +160,8 @@ def ingest(db_path, files, table, dry_run, tool, maps, date_order, metadata_path
 
     Exports of Huntr, Teal, LinkedIn (Job Applications.csv, Saved Jobs.csv),
     Simplify and spreadsheet trackers are read as applications: recognised
-    by their header, or named with --from.
+    by their header, or named with --from. Calendar invitations (.ics) are
+    read as interview rounds of the application they belong to.
 
     \b
     Examples:
@@ -162,6 +170,7 @@ def ingest(db_path, files, table, dry_run, tool, maps, date_order, metadata_path
         jobhunt ingest jobs.db everything.yml -m metadata.yml
         jobhunt ingest jobs.db "Job Applications.csv" "Saved Jobs.csv"
         jobhunt ingest jobs.db tracker.csv --from sheet --map "Employer=company" --date-order dmy
+        jobhunt ingest jobs.db invite.ics --me me@example.com
     """
     import sys
 
@@ -177,6 +186,7 @@ def ingest(db_path, files, table, dry_run, tool, maps, date_order, metadata_path
         report = ingest_files(
             db, files, table=table, dry_run=dry_run, config=cfg, progress=True,
             date_order=date_order, tool=tool, maps=maps,
+            me=config.addresses("--me", list(me)) if me else (), company=company, role=role,
         )
     except IngestError as e:
         for line in e.errors[:MAX_PRINTED_ERRORS]:

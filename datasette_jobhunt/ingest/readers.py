@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import presets
+from . import calendar, presets
 from .documents import NOT_UTF8, FileProblem, json_tables, yaml_tables
 from .errors import ErrorLog
 from .presets import Layout
@@ -31,6 +31,7 @@ FORMATS = {
     ".ndjson": "jsonl",
     ".yml": "yaml",
     ".yaml": "yaml",
+    ".ics": "ics",
 }
 STREAMED = ("csv", "tsv", "jsonl")
 # Lines read between two updates of the progress bar.
@@ -72,11 +73,26 @@ class Unit:
 @dataclass
 class Imports:
     """How the run reads other trackers' exports: ``--from`` and ``--map``,
-    and every application placed so far (a second row for one is skipped)."""
+    and every application placed so far (a second row for one is skipped);
+    and calendar invitations: the job seeker's addresses (``me``), the
+    application named with ``--company`` and ``--role``, and the connection
+    the ingest writes on (to find where an invitation belongs)."""
 
     tool: str | None = None
     maps: dict[str, str] = field(default_factory=dict)
     placed: dict[tuple, tuple[str, int]] = field(default_factory=dict)
+    me: frozenset[str] = frozenset()
+    company: str | None = None
+    role: str | None = None
+    conn: Any = None
+    _places: Any = None
+
+    def places(self) -> calendar.Places:
+        """The database's companies and applications, read once, when the
+        first invitation is placed (after the run's own companies are written)."""
+        if self._places is None:
+            self._places = calendar.Places(self.conn, self.company, self.role)
+        return self._places
 
 
 def streamed_size(paths: list[Path]) -> int:
@@ -129,6 +145,10 @@ def open_units(path: Path, file_index: int, table: str | None, errors: ErrorLog,
             "--from and --map read CSV or TSV exports; save the export as CSV",
         )
         return []
+    if fmt == "ics":
+        unit = Unit(file_index, file, "interviews", lambda: iter(()))
+        unit.rows = lambda: _calendar_rows(path, unit, errors, imports)
+        return [unit]
     try:
         tables = yaml_tables(path) if fmt == "yaml" else json_tables(path)
     except FileProblem as e:
@@ -290,6 +310,30 @@ def _translator(unit: Unit, header: list[str], imports: Imports,
     if translator.ignored:
         unit.notes.append((None, f"ignored columns: {', '.join(translator.ignored)}"))
     return translator
+
+
+def _calendar_rows(path: Path, unit: Unit, errors: ErrorLog, imports: Imports) -> Rows:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        errors.add(unit.file_index, unit.file, None, None, f"cannot read the file ({e.strerror})")
+        return
+    yield from invitation_rows(data, unit, errors, imports)
+
+
+def invitation_rows(data: bytes, unit: Unit, errors: ErrorLog, imports: Imports) -> Rows:
+    """Rows of interviews from a calendar file's bytes (or a message's
+    text/calendar part), for ``unit``; what cannot be read or placed goes to
+    ``errors`` at the event's line, and skipped cancellations to its notes."""
+    try:
+        events = calendar.read_events(data, imports.me)
+    except calendar.CalendarProblem as e:
+        errors.add(unit.file_index, unit.file, None, None, str(e))
+        return
+    problems: list[tuple[int, str]] = []
+    yield from calendar.interview_rows(events, imports.places(), problems, unit.notes)
+    for line, message in problems:
+        errors.add(unit.file_index, unit.file, line, None, message)
 
 
 def _first_bad_line(path: Path) -> int | None:

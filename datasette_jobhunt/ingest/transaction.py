@@ -30,7 +30,8 @@ from .writer import BatchWriter
 def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str | None = None,
                  dry_run: bool = False, config: Config = Config(),
                  progress: bool = False, date_order: str | None = None,
-                 tool: str | None = None, maps: Sequence[str] = ()) -> IngestReport:
+                 tool: str | None = None, maps: Sequence[str] = (), me: Sequence[str] = (),
+                 company: str | None = None, role: str | None = None) -> IngestReport:
     """Validate and upsert every row of every file, all or nothing.
 
     Raises IngestError listing each problem as ``FILE:LINE: column: message``;
@@ -39,7 +40,9 @@ def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str
     lets slashed dates through, read in that order. ``tool`` (``--from``)
     reads every CSV or TSV file as that tracker's export, and ``maps``
     (``--map "Their Header=our_column"``) add to or override its columns;
-    without ``tool`` an export is recognised by its header.
+    without ``tool`` an export is recognised by its header. ``me`` adds to
+    the configured addresses of the job seeker; ``company`` and ``role``
+    name the application of every calendar invitation read.
     """
     errors = ErrorLog()
     report = IngestReport(dry_run=dry_run)
@@ -48,7 +51,8 @@ def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str
         if resolved is None:
             raise IngestError([f"--table: {unknown_table(table)}"])
         table = resolved
-    imports = Imports(tool)
+    imports = Imports(tool, me=frozenset({*config.me, *(m.strip().lower() for m in me)}),
+                      company=company, role=role)
     for text in maps:
         try:
             their, ours = presets.parse_map(text)
@@ -79,6 +83,7 @@ def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str
         # A lock held past the busy timeout is the caller's to report, like a full disk.
         conn.execute("BEGIN IMMEDIATE" if own else "SAVEPOINT jobhunt_ingest")
         rules = IngestRules(conn, config)
+        imports.conn = conn
         checker = RowChecker(errors, date_order, zone(config)[0], placeholders=True)
         writer = BatchWriter(conn, config, errors, report, checker,
                              Parents(conn, errors, report), rules)
