@@ -20,6 +20,10 @@ interviews file, checked and written by the ordinary ingest:
   STATUS:CANCELLED marks it cancelled. A new invitation's round follows the
   application's last.
 
+A .ics file, or an invitation inside a message (a text/calendar part), goes
+through ``readers.invitation_rows(data, unit, errors, imports)``: it reads the
+events here, places them and yields the rows.
+
 The application is found by the organiser's or attendees' addresses (a
 contact's address, or the domain of a company's website or of its contacts'
 addresses), else by a company's name or alias in SUMMARY or DESCRIPTION; then
