@@ -270,3 +270,27 @@ def test_scheduled_text_keeps_the_offset_or_the_wall_clock():
     assert calendar.scheduled_text(datetime(2026, 12, 8, 14, 0, tzinfo=eastern)) == "2026-12-08T14:00:00-05:00"
     assert calendar.scheduled_text(datetime(2026, 12, 8, 14, 0)) == "2026-12-08T14:00:00"
     assert calendar.scheduled_text(date(2026, 12, 8)) == "2026-12-08"
+
+
+def test_hostile_events_are_read_or_refused_in_one_line(search, tmp_path):
+    path = write(tmp_path, "invite.ics", [
+        # No UID, a time that is no time: still one round, and only one when read again.
+        """
+        BEGIN:VEVENT
+        SUMMARY:Recruiter screen with Northwind Analytics
+        DTSTART:2026-13-45
+        END:VEVENT
+        """,
+    ])
+    first = ingest(search, path)
+    assert first.exit_code == 0, first.output
+    again = ingest(search, path)
+    assert "interviews: 0 inserted, 0 updated, 1 unchanged" in again.output
+    (row,) = rounds(search)
+    assert row["scheduled_at"] is None and row["stage"] == "screening"
+    assert row["calendar_uid"].startswith("no-uid-")
+    garbage = tmp_path / "garbage.ics"
+    garbage.write_bytes(b"BEGIN:VCALENDAR\r\n\xff\xfe\x00BEGIN:VEVENT\r\nDTSTART:x\r\n")
+    result = ingest(search, garbage)
+    assert "Traceback" not in result.output
+    assert result.exit_code in (0, 1)

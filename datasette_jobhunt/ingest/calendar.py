@@ -43,6 +43,7 @@ windowsZones.xml, as icalendar ships them.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -156,9 +157,15 @@ def read_events(data: bytes, me: Iterable[str] = ()) -> list[Event]:
             ("x-google-conference", "x-microsoft-skypeteamsmeetingurl", "url")
             if component.get(name)
         ]
+        uid = str(component.get("uid")).strip() if component.get("uid") else None
+        if not uid:
+            # Every invitation should carry a UID; one that does not is still
+            # known again by what it says, so reading it twice adds no round.
+            said = f"{_text(component.get('summary'))}|{start}|{organizer}"
+            uid = "no-uid-" + hashlib.sha1(said.encode()).hexdigest()[:20]
         events.append(Event(
             line=lines[index] if index < len(lines) else 1,
-            uid=str(component.get("uid")).strip() if component.get("uid") else None,
+            uid=uid,
             sequence=_int(component.get("sequence")),
             cancelled=method == "CANCEL" or status == "CANCELLED",
             summary=_text(component.get("summary")),
