@@ -128,7 +128,8 @@ def read_events(data: bytes, me: Iterable[str] = ()) -> list[Event]:
     try:
         calendar = Calendar.from_ical(data)
     except Exception as e:  # icalendar raises ValueError and others on bad input
-        raise CalendarProblem(f"not a calendar file ({str(e).splitlines()[0][:80]})")
+        reason = "".join(c if c.isprintable() else "?" for c in str(e).splitlines()[0][:80])
+        raise CalendarProblem(f"not a calendar file ({reason}); save the invitation as .ics again")
     if calendar.name != "VCALENDAR":
         raise CalendarProblem("not a calendar file (no BEGIN:VCALENDAR)")
     method = str(calendar.get("method", "")).upper()
