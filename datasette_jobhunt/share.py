@@ -35,8 +35,13 @@ from .config import Config
 
 # Third-party personal data: recruiters' phone numbers and e-mail addresses.
 DEFAULT_LEFT_OUT = ("contacts",)
-# Links and short names that name the company outright; cleared by --anonymize.
-CLEARED_COLUMNS = {"companies": ("website", "aliases"), "applications": ("job_url",)}
+# Links, short names and calendar UIDs that may name the company outright
+# (acme.zoom.us, ...@acme.com); cleared by --anonymize.
+CLEARED_COLUMNS = {
+    "companies": ("website", "aliases"),
+    "applications": ("job_url",),
+    "interviews": ("meeting_url", "calendar_uid"),
+}
 MENTOR = "mentor"
 PASSWORD_ENV = "JOBHUNT_SHARE_PASSWORD"
 # The format datasette-auth-passwords verifies (its utils.hash_password).

@@ -260,8 +260,9 @@ def test_anonymize_replaces_every_company_name_and_link(marked, tmp_path):
     lowered = data.lower()
     for word in ("acme", "zentrix", "acmerobotics", "recruiter.one", "req/77"):
         assert word.encode() not in lowered, word
-    for marker in marked_values(marked)["applications"]:
-        if "_job_url_" in marker:
+    values = marked_values(marked)
+    for marker in values["applications"] | values["interviews"]:
+        if any(f"_{column}_" in marker for column in ("job_url", "meeting_url", "calendar_uid")):
             assert marker.encode() not in data
 
     copy = sqlite_utils.Database(out / "jobs.db")
@@ -281,6 +282,7 @@ def test_anonymize_replaces_every_company_name_and_link(marked, tmp_path):
     )
     assert copy["weight_profiles"].get(1)["profile"] == "Company A-first"
     assert {r["job_url"] for r in copy["applications"].rows} == {None}
+    assert {(r["meeting_url"], r["calendar_uid"]) for r in copy["interviews"].rows} == {(None, None)}
     # The search index holds the new words, not the old ones.
     assert list(copy["interviews"].search('"company c"'))
     mentor = yaml.safe_load((out / "metadata.yml").read_text())
