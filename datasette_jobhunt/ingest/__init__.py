@@ -8,8 +8,9 @@ the whole ingest back, so a database never holds half a file.
 CSV, TSV and JSON lines stream: rows are validated one at a time and written
 in batches (one query per batch for the existing rows, many rows per INSERT,
 updates only for rows that changed), so memory does not grow with the file.
-Each file's columns are worked out once, parsed values are remembered per
-column, and parents are cached by natural key, all within fixed bounds.
+Each file's columns are worked out once, CSV rows are checked a column at a
+time (row by row only where a cell needs it), parsed values are remembered
+per column, and parents are cached by natural key, all within fixed bounds.
 
 Where each part lives:
 

@@ -16,6 +16,7 @@ row was is remembered for the most recent keys only, to name it in the error.
 from __future__ import annotations
 
 import sqlite3
+from itertools import islice
 from typing import Any
 
 from ..config import Config
@@ -70,37 +71,51 @@ class BatchWriter:
         shapes: dict[tuple, list[Field]] = {}
         places = self.places[spec.name]
         file = unit.file
-        for line, raw in unit.rows():
-            if raw.__class__ is list:
+        rows = unit.rows()
+        while True:
+            # Rows are read a batch ahead: CSV rows are checked a column at a
+            # time first, and only those that need it one by one.
+            chunk = list(islice(rows, batch_size))
+            if not chunk:
+                break
+            plain: list[CheckedRow | None] = []
+            if unit.header is not None:
                 if header_fields is None:
-                    header_fields = checker.fields(spec, unit.header or (), unit.date_order)
-                fields, cells = header_fields, raw
-            elif isinstance(raw, dict):
-                keys = tuple(raw)
-                fields = shapes.get(keys)
-                if fields is None:
-                    fields = checker.fields(spec, keys, unit.date_order)
-                    if len(shapes) < 1000:
-                        shapes[keys] = fields
-                cells = raw.values()
-            else:
-                self.errors.at(unit, line, None, "each row must be an object of column: value")
-                continue
-            pending = checker.check(spec, unit, line, fields, cells, unknown_reported)
-            if pending is None:
-                continue
-            identity = pending.identity
-            if identity in identities or len(batch) >= batch_size:
-                # A repeated key is checked against the stored row: write the
-                # batch first so that the earlier row is stored.
-                self.flush(spec, unit, batch)
-                batch, identities = [], set()
-            if identity not in places:
-                if len(places) >= PLACES_LIMIT:
-                    places.clear()
-                places[identity] = (file, line, pending.parent)
-            batch.append(pending)
-            identities.add(identity)
+                    header_fields = checker.fields(spec, unit.header, unit.date_order)
+                plain = checker.plain_rows(spec, header_fields, chunk)
+            for index, (line, raw) in enumerate(chunk):
+                pending = plain[index] if plain else None
+                if pending is None:
+                    if raw.__class__ is list:
+                        if header_fields is None:
+                            header_fields = checker.fields(spec, unit.header or (), unit.date_order)
+                        fields, cells = header_fields, raw
+                    elif isinstance(raw, dict):
+                        keys = tuple(raw)
+                        fields = shapes.get(keys)
+                        if fields is None:
+                            fields = checker.fields(spec, keys, unit.date_order)
+                            if len(shapes) < 1000:
+                                shapes[keys] = fields
+                        cells = raw.values()
+                    else:
+                        self.errors.at(unit, line, None, "each row must be an object of column: value")
+                        continue
+                    pending = checker.check(spec, unit, line, fields, cells, unknown_reported)
+                    if pending is None:
+                        continue
+                identity = pending.identity
+                if identity in identities or len(batch) >= batch_size:
+                    # A repeated key is checked against the stored row: write the
+                    # batch first so that the earlier row is stored.
+                    self.flush(spec, unit, batch)
+                    batch, identities = [], set()
+                if identity not in places:
+                    if len(places) >= PLACES_LIMIT:
+                        places.clear()
+                    places[identity] = (file, line, pending.parent)
+                batch.append(pending)
+                identities.add(identity)
         self.flush(spec, unit, batch)
 
     def flush(self, spec: TableSpec, unit: Unit, batch: list[CheckedRow]) -> None:
