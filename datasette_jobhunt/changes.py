@@ -8,6 +8,10 @@ client). The tables a statement reads are those its compiled program opens
 (``EXPLAIN``: views and subqueries are already resolved there to the tables
 underneath), so a plugin factor's SQL is covered like the plugin's own.
 
+An ingest writes its rows with the triggers set aside and counts every table
+once at the end (``counted_in_bulk``): per-row counting cost a tenth of its
+time, and a cached result only needs to know that a count moved.
+
 A cached result keeps the counts of the tables it read (``Reads``) and is
 still valid while they are the same. When a read cannot be counted (a table
 without triggers, an attached or temporary one, a virtual table, the file
@@ -17,8 +21,9 @@ committed, as told by ``PRAGMA data_version``.
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 TABLE = "jobhunt_changes"
 
@@ -54,6 +59,34 @@ def schema_sql() -> list[str]:
                 "ON CONFLICT (tbl) DO UPDATE SET changes = changes + 1; END"
             )
     return statements
+
+
+@contextmanager
+def counted_in_bulk(conn: sqlite3.Connection) -> Iterator[None]:
+    """Inside a transaction that writes many rows (an ingest): the counting
+    triggers are set aside while it writes, and every counted table's count
+    grows by one at the end if anything was written. A rollback brings the
+    triggers back with the rest, and other connections never see the file
+    without them (the writer holds the write lock until it commits)."""
+    triggers = conn.execute(
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name GLOB ?",
+        [f"{TABLE}_*"],
+    ).fetchall()
+    if not triggers:
+        yield
+        return
+    before = conn.total_changes
+    for name, _ in triggers:
+        conn.execute(f"DROP TRIGGER [{name}]")
+    yield
+    for _, sql in triggers:
+        conn.execute(sql)
+    if conn.total_changes != before:
+        conn.executemany(
+            f"INSERT INTO {TABLE} (tbl, changes) VALUES (?, 1) "
+            "ON CONFLICT (tbl) DO UPDATE SET changes = changes + 1",
+            [(table,) for table in COUNTED],
+        )
 
 
 @dataclass(frozen=True)

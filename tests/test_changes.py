@@ -232,3 +232,55 @@ async def test_without_counts_any_commit_reads_the_values_again(two_offers):
     _write(two_offers, "insert into interviews (application_id, round, stage) values (1, 1, 'screening')")
     await _compare(ds)
     assert _tables()[-1] is not table
+
+
+def _triggers(path):
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(r[0] for r in conn.execute(
+            "select sql from sqlite_master where type = 'trigger' and name glob 'jobhunt_changes_*'"
+        ))
+    finally:
+        conn.close()
+
+
+def test_an_ingest_counts_once_and_keeps_the_triggers(db_path, tmp_path):
+    from datasette_jobhunt.ingest import IngestError, ingest_files
+
+    triggers = _triggers(db_path)
+    assert len(triggers) == 3 * len(changes.COUNTED)
+    good = tmp_path / "offers.csv"
+    good.write_text("company,role,revision,base_salary\nAcme,Engineer,1,100000\nGlobex,Engineer,1,90000\n")
+    db = sqlite_utils.Database(db_path)
+    ingest_files(db, [good])
+    # Every table counted once for the whole ingest, not once per row.
+    assert changes.counts(db.conn) == {t: 1 for t in changes.COUNTED}
+    assert _triggers(db_path) == triggers
+    # Nothing written: nothing counted.
+    ingest_files(db, [good])
+    assert changes.counts(db.conn) == {t: 1 for t in changes.COUNTED}
+    # A refused ingest rolls back: the triggers are there, and still count.
+    bad = tmp_path / "applications.csv"
+    bad.write_text("company,role,status\nAcme,Engineer,nonsense\n")
+    with pytest.raises(IngestError):
+        ingest_files(db, [bad])
+    assert _triggers(db_path) == triggers
+    db.execute("update companies set notes = 'x' where name = 'Acme'")
+    db.conn.commit()
+    assert changes.counts(db.conn)["companies"] == 2
+    db.close()
+
+
+@pytest.mark.asyncio
+async def test_the_values_are_read_again_after_an_ingest(two_offers, tmp_path):
+    from datasette_jobhunt.ingest import ingest_files
+
+    ds = make_datasette(two_offers, settings={"num_sql_threads": 1})
+    await ds.invoke_startup()
+    assert [o["company"] for o in (await _compare(ds))["offers"]] == ["Acme", "Globex"]
+    raise_globex = tmp_path / "offers.csv"
+    raise_globex.write_text("company,role,revision,base_salary\nGlobex,Engineer,1,170000\n")
+    db = sqlite_utils.Database(two_offers)
+    ingest_files(db, [raise_globex])
+    db.close()
+    assert [o["company"] for o in (await _compare(ds))["offers"]] == ["Globex", "Acme"]

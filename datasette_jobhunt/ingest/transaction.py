@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 
 import sqlite_utils
 
-from .. import clock, databases, schema
+from .. import changes, clock, databases, schema
 from ..config import Config
 from ..deadlines import zone
 from ..status_rules import IngestRules
@@ -88,10 +88,11 @@ def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str
         writer = BatchWriter(conn, config, errors, report, checker,
                              Parents(conn, errors, report), rules)
         try:
-            for unit in units:
-                writer.load(unit)
-                report.note(unit.file, unit.notes)
-            rules.close()
+            with changes.counted_in_bulk(conn):
+                for unit in units:
+                    writer.load(unit)
+                    report.note(unit.file, unit.notes)
+                rules.close()
         except BaseException:
             _finish(conn, own, commit=False)
             raise
