@@ -98,8 +98,10 @@ def apply(conn: sqlite3.Connection, application_ids: Iterable[int], *, config: C
     if not ids:
         return 0
     today = clock.now(zone(config)[0]).date().isoformat()
-    cursor = conn.execute(_SQL[skip_explicit], {"ids": json.dumps(ids), "today": today})
-    return max(cursor.rowcount, 0)
+    conn.execute(_SQL[skip_explicit], {"ids": json.dumps(ids), "today": today})
+    # A statement that starts with WITH reports no rowcount to Python;
+    # SQLite's changes() counts the rows the UPDATE itself changed.
+    return conn.execute("SELECT changes()").fetchone()[0]
 
 
 class IngestRules:

@@ -185,3 +185,14 @@ def test_a_batch_moves_many_applications_once_each(conn, db_path, tmp_path):
     assert conn.execute("SELECT status, count(*) FROM applications GROUP BY status").fetchall() == [
         ("interviewing", 1500)]
     assert conn.execute("SELECT count(*) FROM status_history").fetchone() == (3000,)
+
+
+def test_apply_says_how_many_applications_moved(conn):
+    from datasette_jobhunt import status_rules
+    from datasette_jobhunt.config import Config
+
+    form(conn, "applications", APPLIED)
+    form(conn, "applications", {"company": "Acme", "role": "Manager"})
+    conn.execute("INSERT INTO interviews (application_id, round, stage) VALUES (1, 1, 'technical')")
+    assert status_rules.apply(conn, [1, 2], config=Config()) == 1
+    assert status_rules.apply(conn, [1, 2], config=Config()) == 0
