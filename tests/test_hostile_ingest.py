@@ -83,7 +83,9 @@ def check_ingest(base_db: Path, files: list[tuple[str, str, list, list]]):
         db_path = directory / "jobs.db"
         shutil.copy(base_db, db_path)
         paths = [write_file(directory, *f) for f in files]
-        line_counts = {str(p): p.read_bytes().count(b"\n") + 1 for p in paths}
+        # Lines as an editor counts them: a lone carriage return ends one too
+        # (the CSV reader counts it, inside a quoted cell as well).
+        line_counts = {str(p): len(p.read_bytes().splitlines()) + 1 for p in paths}
         before = snapshot(db_path)
         db = sqlite_utils.Database(db_path)
         try:
