@@ -39,18 +39,22 @@ COUNTED = (
     "fx_rates",
     "weight_profiles",
     "status_history",
+    "inbox_suggestions",
 )
 
 _EVENTS = ("insert", "update", "delete")
 
 
-def schema_sql() -> list[str]:
-    """The counts table and the triggers that keep it, as statements."""
+def schema_sql(tables: Iterable[str] = COUNTED) -> list[str]:
+    """The counts table and the triggers that keep it on ``tables`` (every
+    counted table by default), as statements; each is idempotent."""
     statements = [
         f"CREATE TABLE IF NOT EXISTS {TABLE} ("
         "tbl TEXT PRIMARY KEY, changes INTEGER NOT NULL DEFAULT 0)"
     ]
-    for table in COUNTED:
+    for table in tables:
+        if table not in COUNTED:
+            raise ValueError(f"{table!r} is not a counted table")
         for event in _EVENTS:
             statements.append(
                 f"CREATE TRIGGER IF NOT EXISTS {TABLE}_{table}_{event} "

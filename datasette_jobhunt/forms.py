@@ -312,6 +312,7 @@ _DEPENDENT_NOUNS = {
     "ratings": ("rating", "ratings"),
     "negotiation_notes": ("negotiation note", "negotiation notes"),
     "status_history": ("status change", "status changes"),
+    "inbox_suggestions": ("inbox suggestion", "inbox suggestions"),
 }
 
 

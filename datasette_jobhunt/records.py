@@ -387,6 +387,7 @@ _CHILDREN: dict[str, list[tuple[str, str]]] = {
         ("offers", "SELECT id FROM offers WHERE application_id IN ({ids})"),
         ("ratings", "SELECT id FROM ratings WHERE application_id IN ({ids})"),
         ("status_history", "SELECT id FROM status_history WHERE application_id IN ({ids})"),
+        ("inbox_suggestions", "SELECT id FROM inbox_suggestions WHERE application_id IN ({ids})"),
     ],
 }
 _COMPANY_APPLICATIONS = "SELECT id FROM applications WHERE company_id = ?"
@@ -401,6 +402,11 @@ def _doomed(conn: sqlite3.Connection, table: str, row_id: int) -> dict[str, list
         found["contacts"] = [
             r[0] for r in conn.execute("SELECT id FROM contacts WHERE company_id = ?", [row_id])
         ]
+        # The inbox's suggestions about the company, whether or not they name an application.
+        found["inbox_suggestions"] = [
+            r[0] for r in conn.execute("SELECT id FROM inbox_suggestions WHERE company_id = ?",
+                                       [row_id])
+        ]
         table, ids = "applications", apps
     else:
         ids = [row_id]
@@ -409,7 +415,8 @@ def _doomed(conn: sqlite3.Connection, table: str, row_id: int) -> dict[str, list
             break
         # Ids are integers read from the database, bound as parameters.
         marks = ", ".join("?" * len(ids))
-        found[child] = [r[0] for r in conn.execute(sql.format(ids=marks), ids)]
+        rows = [r[0] for r in conn.execute(sql.format(ids=marks), ids)]
+        found[child] = sorted(set(found.get(child, [])) | set(rows))
     return found
 
 
@@ -427,8 +434,8 @@ def delete(conn: sqlite3.Connection, table: str, row_id: int) -> Written:
         application_id = _application_id(conn, table, row_id)
         doomed = _doomed(conn, table, row_id)
         # Children before parents, so no foreign key ever points at nothing.
-        order = ["negotiation_notes", "interviews", "offers", "ratings", "status_history",
-                 "contacts", "applications"]
+        order = ["inbox_suggestions", "negotiation_notes", "interviews", "offers", "ratings",
+                 "status_history", "contacts", "applications"]
         for child in order:
             ids = doomed.get(child)
             for start in range(0, len(ids or ()), 500):

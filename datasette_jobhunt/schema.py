@@ -27,6 +27,8 @@ from .vocabulary import (  # noqa: F401  (schema.X is how the rest of the packag
     OFFER_STATUSES,
     OPEN_OFFER_STATUSES,
     REMOTE_KINDS,
+    SUGGESTION_KINDS,
+    SUGGESTION_STATUSES,
 )
 
 migrations = Migrations("datasette-jobhunt")
@@ -513,6 +515,40 @@ def m_interview_invitations(db: sqlite_utils.Database) -> None:
 @migrations()
 def m_change_counts(db: sqlite_utils.Database) -> None:
     # Every job-hunt table counts its changes (changes.py), so a result cached
-    # from some tables stays valid while other tables are written.
+    # from some tables stays valid while other tables are written. Tables made
+    # by later steps get their triggers in the step that makes them.
+    present = set(db.table_names())
+    for statement in changes.schema_sql([t for t in changes.COUNTED if t in present]):
+        db.execute(statement)
+
+
+@migrations()
+def m_inbox_suggestions(db: sqlite_utils.Database) -> None:
+    # The review list of a mailbox ingest: a message that reads as a
+    # rejection, an interview invitation or an offer is not applied but kept
+    # here, one row per message, with the one sentence that triggered it,
+    # until the job seeker accepts or dismisses it.
+    db.execute(
+        f"""
+        CREATE TABLE IF NOT EXISTS inbox_suggestions (
+            id INTEGER PRIMARY KEY,
+            message_id TEXT NOT NULL UNIQUE,
+            received_at TEXT,
+            company_id INTEGER NOT NULL REFERENCES companies(id),
+            application_id INTEGER REFERENCES applications(id),
+            kind TEXT NOT NULL CHECK (kind IN {sql.in_list(SUGGESTION_KINDS)}),
+            sentence TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN {sql.in_list(SUGGESTION_STATUSES)}),
+            decided_at TEXT
+        )
+        """
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_inbox_suggestions_company_id ON inbox_suggestions(company_id)"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_inbox_suggestions_application_id "
+        "ON inbox_suggestions(application_id)"
+    )
     for statement in changes.schema_sql():
         db.execute(statement)

@@ -72,6 +72,11 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("negotiation_notes", "topic"): NOTE_TOPICS,
 }
 
+# The review list of what a mailbox suggests (inbox_suggestions): what a
+# message reads as, and what the job seeker decided about it.
+SUGGESTION_KINDS = ("rejection", "invitation", "offer")
+SUGGESTION_STATUSES = ("pending", "accepted", "dismissed")
+
 # The trackers whose exports ingest reads (--from), and the orders a slashed
 # date may be read in (--date-order).
 EXPORT_TOOLS = ("huntr", "teal", "linkedin", "simplify", "sheet")

@@ -108,7 +108,8 @@ def test_the_upgrade_counts_from_then_on(tmp_path):
     schema.migrations.apply(db, stop_before="m_change_counts")
     db["companies"].insert({"name": "Acme"})
     assert "jobhunt_changes" not in db.table_names()
-    assert schema.init(db) == ["m_change_counts"]
+    # Later steps may follow it.
+    assert schema.init(db)[0] == "m_change_counts"
     db["companies"].insert({"name": "Globex"})
     assert changes.counts(db.conn) == {"companies": 1}
     db.close()
