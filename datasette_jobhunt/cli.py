@@ -163,6 +163,12 @@ def ingest(db_path, files, table, dry_run, tool, maps, date_order, me, company, 
     by their header, or named with --from. Calendar invitations (.ics) are
     read as interview rounds of the application they belong to.
 
+    A mailbox (.mbox, as Google Takeout exports it, or .eml files) adds the
+    companies' people who wrote to you as contacts, and your first reply to
+    each (give your addresses with --me); a message that reads as a
+    rejection, an interview invitation or an offer is listed for review on
+    the Inbox page (--dry-run prints them).
+
     \b
     Examples:
         jobhunt ingest jobs.db offers.csv negotiation_notes.csv
@@ -171,6 +177,7 @@ def ingest(db_path, files, table, dry_run, tool, maps, date_order, me, company, 
         jobhunt ingest jobs.db "Job Applications.csv" "Saved Jobs.csv"
         jobhunt ingest jobs.db tracker.csv --from sheet --map "Employer=company" --date-order dmy
         jobhunt ingest jobs.db invite.ics --me me@example.com
+        jobhunt ingest jobs.db "All mail Including Spam and Trash.mbox" --me me@example.org
     """
     import sys
 

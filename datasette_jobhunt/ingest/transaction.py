@@ -18,6 +18,7 @@ from ..deadlines import zone
 from ..status_rules import IngestRules
 from . import presets
 from .errors import ErrorLog, IngestError
+from .mailbox import MailRun, is_mail
 from .parents import Parents
 from .progress import Progress
 from .readers import Imports, Unit, open_units, streamed_size
@@ -64,8 +65,12 @@ def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str
     _prepare_database(db)
     progress_box: list = [None]
     units: list[Unit] = []
+    mail = MailRun(db.conn, config, errors)
     for index, path in enumerate(paths):
-        units.extend(open_units(Path(path), index, table, errors, progress_box, imports))
+        if is_mail(Path(path)):
+            units.extend(mail.units(Path(path), index, table, imports))
+        else:
+            units.extend(open_units(Path(path), index, table, errors, progress_box, imports))
     # Parents first, whatever order the files or keys come in; of one
     # tracker's files, the one that says more of a job first.
     units.sort(key=lambda u: (TABLE_ORDER.index(u.table), u.rank, u.file_index))

@@ -1,0 +1,774 @@
+"""Mailbox exports read into contacts, and into the inbox's review list.
+
+``jobhunt ingest DB FILE.mbox`` (Google Takeout's mail export) or ``FILE.eml``.
+From each message's headers:
+
+- a message from a company's domain (the domain of ``companies.website``, or
+  of a stored contact's address), or from a hiring system (Greenhouse, Lever,
+  Ashby, Workday, SmartRecruiters, iCIMS) whose display name or subject names
+  one company of the database, makes its sender that company's contact: the
+  display name (else the address) and the address; ``first_contacted_at`` is
+  the earliest such message's Date; the kind is recruiter unless the display
+  name says a manager;
+- a message from one of the job seeker's own addresses (config ``me``,
+  ``--me``) that answers such a message (In-Reply-To or References) sets the
+  contact's ``replied_at``, when it is empty.
+
+Contacts are ordinary ingest rows of ``contacts``, checked and upserted by the
+batch writer in the run's one transaction. A message from a company that reads
+as a rejection, an interview invitation or an offer changes no status: it is
+written to ``inbox_suggestions`` with the one sentence that reads so, for the
+job seeker to accept or dismiss on the Inbox page. Nothing else of the mail is
+kept: no body, no attachment, no subject.
+
+Reading streams: one message at a time, of which at most ``MAX_MESSAGE_BYTES``
+are kept (the rest of a huge attachment is passed over), and the text of a
+message is only decoded when its sender is a company's. What the run keeps
+grows with the companies' messages, not with the mailbox. A message that
+cannot be read (no sender, an unreadable Date, broken headers) is skipped,
+named by its line, and counted.
+
+Where the shapes come from:
+- Takeout's mbox: a ``From <thread-id>@xxx <date>`` line before each message,
+  X-Gmail-Labels (comma-separated) among the first headers (repository
+  7RedViolin/7RedViolin.github.io, _posts/2022-03-03-MetaSpike-CTF-Read-Or-Not-Read.md),
+  written with CRLF line ends (repository vivdiwakar/GSuite,
+  ParseGmailMboxToMaildir/README.md).
+- Hiring systems' senders: Greenhouse mails through greenhouse-mail.io or the
+  company's own gh-mail subdomain (support.greenhouse.io, "Mailgun" and
+  "Email Verification"); Lever from hire.lever.co (help.lever.co,
+  "Auto-forwarding email applications"); Ashby from ashbyhq.com, Workday from
+  <tenant>@myworkday.com, iCIMS from icims.com and SmartRecruiters from
+  smartrecruiters.com, with the company in the display name ("Northwind
+  Hiring Team", "Northwind @ icims") or the subject, as trackers' fixtures
+  show them.
+- The phrases: rejection wording of the application-rejection-emails data set
+  (repository ellypeop/Text-Parsing-Rejection-Emails, README.md) and of
+  employers' templates (DamirTesnjak/candidates-applications,
+  utils/emailMessagesTemplates/messageCandidateRejected.ts; HooiErn/hr_management,
+  resources/views/emails/rejected.blade.php); invitations and offers as
+  hiring systems' templates word them.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timezone, tzinfo
+from email import policy
+from email.header import decode_header, make_header
+from email.parser import BytesHeaderParser, BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import IO, Any, Iterator
+from urllib.parse import urlsplit
+
+from ..config import Config
+from ..deadlines import zone
+from ..vocabulary import CLOSED_APPLICATION_STATUSES
+from .columns import fold
+from .errors import ErrorLog
+from .readers import Imports, Unit
+
+MAIL_SUFFIXES = (".mbox", ".eml")
+# Of one message, the bytes kept for reading its headers and text: past this
+# the rest (an attachment, as a rule) is passed over.
+MAX_MESSAGE_BYTES = 2 * 1024 * 1024
+# Characters of a message's text searched for the sentence that tells.
+MAX_TEXT = 100_000
+# The longest sentence kept for the review list.
+MAX_SENTENCE = 300
+# Suggestions printed one by one; past this, a count.
+MAX_LISTED = 50
+
+# Hiring systems by sender domain (a subdomain counts): their mail names the
+# company in its display name or subject, not in its domain.
+HIRING_SYSTEMS = {
+    "greenhouse-mail.io": "Greenhouse",
+    "greenhouse.io": "Greenhouse",
+    "lever.co": "Lever",
+    "ashbyhq.com": "Ashby",
+    "myworkday.com": "Workday",
+    "workday.com": "Workday",
+    "smartrecruiters.com": "SmartRecruiters",
+    "icims.com": "iCIMS",
+}
+# Domains shared by many people or companies: a contact's address there, or a
+# website there (a LinkedIn page, a job board), says nothing of a company's domain.
+SHARED_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+    "yahoo.com", "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com",
+    "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com", "fastmail.com", "zoho.com",
+    "yandex.com", "yandex.ru", "linkedin.com", "indeed.com", "glassdoor.com", "github.com",
+    "github.io", "wellfound.com", "angel.co", "medium.com", "notion.site", "workable.com",
+})
+# Gmail labels of messages that are no one's mail to the job seeker.
+SKIPPED_LABELS = frozenset({"spam", "chat"})
+
+# What a message reads as, by the phrases of its sentences (lower case,
+# straight apostrophes), tried in this order: a rejection that invites to
+# apply again is a rejection, an offer that asks for a call is an offer.
+REJECTION_PHRASES = (
+    "move forward with other candidates", "moving forward with other candidates",
+    "move forward with another candidate", "proceed with other candidates",
+    "pursue other candidates", "go with another candidate",
+    "not be moving forward", "not to move forward", "not moving forward with your",
+    "not be progressing", "not to progress your", "decided not to proceed",
+    "unable to proceed with your application", "regret to inform you",
+    "sorry to inform you", "not been selected", "were not selected",
+    "have not been successful", "were unsuccessful", "position has been filled",
+    "unable to offer you",
+)
+OFFER_PHRASES = (
+    "pleased to offer you", "excited to offer you", "happy to offer you",
+    "delighted to offer you", "thrilled to offer you", "offer you the position",
+    "offer you the role", "extend an offer", "extend you an offer", "extending an offer",
+    "extending you an offer", "offer of employment", "your offer letter", "attached offer letter",
+)
+INVITATION_PHRASES = (
+    "invite you to interview", "invite you to an interview", "like to invite you",
+    "would like to schedule", "like to set up", "schedule an interview",
+    "schedule a call", "schedule a time", "book a time", "please share your availability",
+    "let us know your availability", "interview invitation", "invitation to interview",
+    "next round of interviews", "move you forward to",
+)
+PHRASES = (
+    ("rejection", REJECTION_PHRASES),
+    ("offer", OFFER_PHRASES),
+    ("invitation", INVITATION_PHRASES),
+)
+# A display name that says its sender decides, not recruits.
+_MANAGER = re.compile(
+    r"\b(hiring manager|engineering manager|head of|director|vp|founder|cto|ceo)\b", re.I
+)
+_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+# Where a reply's quoted message begins.
+_QUOTE_START = re.compile(
+    r"^\s*(On .{4,200} wrote:|-+\s*Original Message\s*-+|_{10,})\s*$", re.M | re.I
+)
+
+
+def is_mail(path: Path) -> bool:
+    """Whether ``path`` is a mailbox export ingest reads as mail."""
+    return path.suffix.lower() in MAIL_SUFFIXES
+
+
+@dataclass
+class RawMessage:
+    line: int  # where the message starts in its file
+    data: bytes  # its headers and as much of the rest as is kept
+    size: int  # its size in the file
+
+
+class NotMail(Exception):
+    """A file that cannot be read as mail, with the line that says so."""
+
+    def __init__(self, line: int | None, message: str):
+        self.line = line
+        super().__init__(message)
+
+
+def mbox_messages(raw: IO[bytes]) -> Iterator[RawMessage]:
+    """The messages of an mbox file, one at a time.
+
+    A line beginning ``From `` starts a message, as Python's mailbox module
+    reads mbox (Takeout writes ``>From `` for such lines inside a message).
+    Read in one pass: the standard library's mailbox.mbox first indexes the
+    whole file, then reads it again. CRLF and LF line ends both do.
+    """
+    number = 0
+    start: int | None = None
+    parts: list[bytes] = []
+    kept = size = 0
+    for line in raw:
+        number += 1
+        if line.startswith(b"From "):
+            if start is not None:
+                yield RawMessage(start, b"".join(parts), size)
+            start, parts, kept, size = number, [], 0, 0
+            continue
+        if start is None:
+            if line.strip():
+                raise NotMail(number, "not an mbox file: a message must begin with a line "
+                                      "'From ...'; export the mailbox as .mbox, or save "
+                                      "single messages as .eml")
+            continue
+        size += len(line)
+        if kept < MAX_MESSAGE_BYTES:
+            parts.append(line)
+            kept += len(line)
+    if start is not None:
+        yield RawMessage(start, b"".join(parts), size)
+
+
+def eml_message(raw: IO[bytes]) -> Iterator[RawMessage]:
+    """An .eml file's one message."""
+    data = raw.read(MAX_MESSAGE_BYTES)
+    size = len(data)
+    while chunk := raw.read(1 << 20):
+        size += len(chunk)
+    if not data.strip():
+        raise NotMail(None, "empty file; an .eml file holds one e-mail message")
+    yield RawMessage(1, data, size)
+
+
+# --- one message's headers ------------------------------------------------------
+
+
+@dataclass
+class Headers:
+    address: str  # the sender's address, lower case
+    name: str  # the sender's display name, decoded ("" when none)
+    date: datetime  # aware
+    message_id: str
+    answers: list[str]  # In-Reply-To and References
+    subject: str
+    labels: frozenset[str]
+
+
+class Unreadable(Exception):
+    """Why a message is skipped."""
+
+
+def decoded(value: Any) -> str:
+    """A header's text with its RFC 2047 encoded words decoded; unknown
+    charsets and bad encodings keep what can be read."""
+    if value is None:
+        return ""
+    text = str(value)
+    try:
+        text = str(make_header(decode_header(text)))
+    except (LookupError, UnicodeError, ValueError):
+        pass
+    return " ".join(text.split())
+
+
+def read_headers(data: bytes) -> Headers:
+    head = data.split(b"\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    message = BytesHeaderParser().parsebytes(head + b"\n\n")
+    from_value = message.get("From")
+    if from_value is None:
+        raise Unreadable("no From header")
+    addresses = [(n, a) for n, a in getaddresses([str(from_value)]) if "@" in a]
+    if not addresses:
+        raise Unreadable(f"no sender address in From: {decoded(from_value)[:80]!r}")
+    name, address = addresses[0]
+    raw_date = message.get("Date")
+    if raw_date is None:
+        raise Unreadable("no Date header")
+    try:
+        date = parsedate_to_datetime(str(raw_date))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        date = None
+    if date is None:
+        raise Unreadable(f"the Date {decoded(raw_date)[:60]!r} cannot be read")
+    if date.tzinfo is None:
+        # RFC 5322's -0000: the time is UTC, its zone unknown.
+        date = date.replace(tzinfo=timezone.utc)
+    found = _MESSAGE_ID.findall(str(message.get("Message-ID") or ""))
+    answers = [
+        *_MESSAGE_ID.findall(str(message.get("In-Reply-To") or "")),
+        *_MESSAGE_ID.findall(str(message.get("References") or "")),
+    ]
+    labels = frozenset(
+        label.strip().strip('"').casefold()
+        for label in decoded(message.get("X-Gmail-Labels")).split(",") if label.strip()
+    )
+    subject = decoded(message.get("Subject"))
+    if found:
+        message_id = found[0]
+    else:
+        # A stable stand-in, so the same message ingested again is known again.
+        digest = hashlib.sha1(f"{address}\n{date.isoformat()}\n{subject}".encode()).hexdigest()
+        message_id = f"<{digest[:32]}@no-message-id.invalid>"
+    return Headers(address.strip().lower(), decoded(name), date, message_id, answers,
+                   subject, labels)
+
+
+# --- one message's text -----------------------------------------------------------
+
+
+class _Text(HTMLParser):
+    """The text of an HTML part: tags dropped, a block's end a line break."""
+
+    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "table", "blockquote"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.size = 0
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "head", "blockquote"):
+            self.hidden += 1
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "head", "blockquote") and self.hidden:
+            self.hidden -= 1
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        if not self.hidden and self.size < MAX_TEXT:
+            self.parts.append(data)
+            self.size += len(data)
+
+
+def _part_text(part) -> str:
+    try:
+        text = part.get_content()
+    except (LookupError, UnicodeError, ValueError, AssertionError):
+        payload = part.get_payload(decode=True) or b""
+        text = payload.decode("utf-8", "replace")
+    return text if isinstance(text, str) else ""
+
+
+def message_text(data: bytes) -> tuple[str, list[bytes]]:
+    """A message's own words (its plain text, else its HTML as text, without
+    the quoted message it answers), and the bytes of its calendar parts."""
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    plain = html = None
+    calendars: list[bytes] = []
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        kind = part.get_content_type()
+        if kind in ("text/calendar", "application/ics"):
+            payload = part.get_payload(decode=True)
+            if payload:
+                calendars.append(payload)
+            continue
+        if part.get_content_disposition() == "attachment":
+            continue
+        if kind == "text/plain" and plain is None:
+            plain = _part_text(part)[:MAX_TEXT]
+        elif kind == "text/html" and html is None:
+            html = _part_text(part)[: MAX_TEXT * 4]
+    if plain is not None and plain.strip():
+        text = "\n".join(line for line in plain.splitlines() if not line.lstrip().startswith(">"))
+    elif html:
+        reader = _Text()
+        try:
+            reader.feed(html)
+            reader.close()
+        except (AssertionError, ValueError):
+            pass
+        text = "".join(reader.parts)
+    else:
+        text = ""
+    quoted = _QUOTE_START.search(text)
+    if quoted:
+        text = text[: quoted.start()]
+    return text, calendars
+
+
+def reads_as(text: str, subject: str = "") -> tuple[str, str] | None:
+    """What the message reads as (rejection, offer or invitation) and the
+    sentence that says so; the body decides, the subject only when the body
+    says nothing."""
+    sentences = [" ".join(s.split()) for s in _SENTENCES.split(text) if s and s.strip()]
+    if subject:
+        sentences.append(" ".join(subject.split()))
+    folded = [s.replace("\u2019", "'").replace("\u2018", "'").casefold() for s in sentences]
+    for kind, phrases in PHRASES:
+        for sentence, words in zip(sentences, folded):
+            if any(phrase in words for phrase in phrases):
+                if len(sentence) > MAX_SENTENCE:
+                    sentence = sentence[: MAX_SENTENCE - 1].rstrip() + "…"
+                return kind, sentence
+    return None
+
+
+# --- who the companies are ----------------------------------------------------------
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2].strip().strip(".").lower()
+
+
+def _within(domain: str, suffixes) -> str | None:
+    """The entry of ``suffixes`` that ``domain`` is or is a subdomain of."""
+    labels = domain.split(".")
+    for i in range(len(labels) - 1):
+        candidate = ".".join(labels[i:])
+        if candidate in suffixes:
+            return candidate
+    return None
+
+
+def website_domain(website: str | None) -> str | None:
+    """The domain of a company's website ("https://www.northwind.example/jobs"
+    is northwind.example), or None."""
+    if not website or not website.strip():
+        return None
+    text = website.strip()
+    try:
+        host = urlsplit(text if "://" in text else "//" + text).hostname or ""
+    except ValueError:
+        return None
+    host = host.lower().removeprefix("www.")
+    if "." not in host or _within(host, SHARED_DOMAINS) or _within(host, HIRING_SYSTEMS):
+        return None
+    return host
+
+
+@dataclass
+class Stored:
+    """A contact as stored: id, name, email and the times mail may set."""
+
+    name: str
+    email: str | None
+    first_contacted_at: str | None
+    replied_at: str | None
+
+
+@dataclass
+class Companies:
+    """The database's companies as mail finds them, read once per run."""
+
+    names: dict[int, str] = field(default_factory=dict)
+    domains: dict[str, set[int]] = field(default_factory=dict)
+    addresses: dict[str, set[int]] = field(default_factory=dict)
+    words: re.Pattern | None = None  # every name and alias, as whole words
+    by_word: dict[str, int] = field(default_factory=dict)
+    tenants: dict[str, set[int]] = field(default_factory=dict)  # Workday tenants
+    contacts: dict[int, list[Stored]] = field(default_factory=dict)
+    applications: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, conn: sqlite3.Connection) -> "Companies":
+        found = cls()
+        words: dict[str, set[int]] = {}
+        for id_, name, aliases, website in conn.execute(
+            "SELECT id, name, aliases, website FROM companies"
+        ):
+            found.names[id_] = name
+            domain = website_domain(website)
+            if domain:
+                found.domains.setdefault(domain, set()).add(id_)
+            for word in [name, *(aliases or "").split(",")]:
+                word = " ".join(word.split())
+                if len(word) >= 2:
+                    words.setdefault(fold(word), set()).add(id_)
+                    found.tenants.setdefault(re.sub(r"[^0-9a-z]", "", fold(word)), set()).add(id_)
+        for company_id, name, email, first, replied in conn.execute(
+            "SELECT company_id, name, email, first_contacted_at, replied_at FROM contacts "
+            "WHERE company_id IS NOT NULL ORDER BY id"
+        ):
+            found.contacts.setdefault(company_id, []).append(Stored(name, email, first, replied))
+            address = (email or "").strip().lower()
+            if "@" not in address:
+                continue
+            found.addresses.setdefault(address, set()).add(company_id)
+            domain = _domain(address)
+            if not _within(domain, SHARED_DOMAINS) and not _within(domain, HIRING_SYSTEMS):
+                found.domains.setdefault(domain, set()).add(company_id)
+        for id_, company_id, role, status in conn.execute(
+            "SELECT id, company_id, role, status FROM applications ORDER BY id"
+        ):
+            found.applications.setdefault(company_id, []).append((id_, role, status))
+        # A word shared by two companies names neither.
+        found.by_word = {w: next(iter(ids)) for w, ids in words.items() if len(ids) == 1}
+        if found.by_word:
+            alternatives = "|".join(re.escape(w) for w in sorted(found.by_word, key=len, reverse=True))
+            found.words = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+        return found
+
+    def named_in(self, text: str) -> set[int]:
+        if self.words is None or not text:
+            return set()
+        return {self.by_word[m.group(0)] for m in self.words.finditer(fold(text))}
+
+    def sender(self, headers: Headers) -> tuple[int | None, str | None]:
+        """The company a message comes from, or (None, why not) when it is
+        not told apart from another; (None, None) for no company's mail."""
+        domain = _domain(headers.address)
+        system = _within(domain, HIRING_SYSTEMS)
+        if system is not None:
+            ids = self.named_in(headers.name) or self.named_in(headers.subject)
+            if not ids:
+                tenant = headers.address.partition("@")[0]
+                ids = set(self.tenants.get(tenant, ())) if HIRING_SYSTEMS[system] == "Workday" else set()
+            what = f"a {HIRING_SYSTEMS[system]} message"
+        else:
+            ids = set(self.addresses.get(headers.address, ()))
+            if not ids:
+                known = _within(domain, self.domains)
+                ids = set(self.domains[known]) if known else set()
+            what = f"mail from {domain}"
+        if len(ids) == 1:
+            return next(iter(ids)), None
+        if len(ids) > 1:
+            names = ", ".join(sorted(self.names[i] for i in ids))
+            return None, f"{what} that could be from several companies ({names})"
+        return None, None
+
+    def application(self, company_id: int, text: str) -> int | None:
+        """The application a message is about: the one whose role it names,
+        else the company's only open one, else its only one."""
+        apps = self.applications.get(company_id, [])
+        words = fold(text)
+        named = [a for a in apps if re.search(rf"(?<!\w){re.escape(fold(a[1]))}(?!\w)", words)]
+        if len(named) == 1:
+            return named[0][0]
+        open_ = [a for a in apps if a[2] not in CLOSED_APPLICATION_STATUSES]
+        if len(open_) == 1:
+            return open_[0][0]
+        return apps[0][0] if len(apps) == 1 else None
+
+
+# --- the run ----------------------------------------------------------------------------
+
+
+@dataclass
+class Found:
+    """A contact as the mailbox shows it."""
+
+    company_id: int
+    name: str
+    address: str
+    first: datetime
+    line: int
+    kind: str
+    replied: datetime | None = None
+
+
+@dataclass
+class Suggestion:
+    message_id: str
+    received_at: datetime
+    company_id: int
+    application_id: int | None
+    kind: str
+    sentence: str
+    unit: Unit  # of the file the message is in
+    new: bool = False  # not listed before this run
+
+
+class MailRun:
+    """Every mail file of one ingest, read by the first of their units."""
+
+    def __init__(self, conn: sqlite3.Connection, config: Config, errors: ErrorLog):
+        self.conn = conn
+        self.me = frozenset(a.lower() for a in config.me)
+        self.tz: tzinfo = zone(config)[0]
+        self.errors = errors
+        self.files: list[tuple[int, Path, Unit]] = []
+
+    def units(self, path: Path, file_index: int, table: str | None,
+              imports: Imports) -> list[Unit]:
+        file = str(path)
+        if table is not None or imports.tool or imports.maps:
+            self.errors.add(file_index, file, None, None,
+                            "--table, --from and --map do not apply to a mailbox; "
+                            "give the .mbox or .eml file without them")
+            return []
+        if not path.is_file():
+            reason = "no such file" if not path.exists() else "not a file"
+            self.errors.add(file_index, file, None, None, f"cannot read the file ({reason})")
+            return []
+        unit = Unit(file_index, file, "contacts", lambda: iter(()))
+        if not self.files:
+            unit.rows = self._rows
+        self.files.append((file_index, path, unit))
+        return [unit]
+
+    def _rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """The contacts of every mail file; the suggestions are written once
+        the rows are read (in the run's transaction, so a dry run or a failed
+        run writes none)."""
+        companies = Companies.read(self.conn)
+        scan = _Scan(self, companies)
+        for file_index, path, unit in self.files:
+            scan.file(file_index, path, unit)
+        yield from scan.contact_rows()
+        scan.write_suggestions()
+        scan.summary()
+
+
+class _Scan:
+    def __init__(self, run: MailRun, companies: Companies):
+        self.run = run
+        self.companies = companies
+        self.found: dict[tuple[int, str], Found] = {}
+        self.from_contact: dict[str, tuple[int, str]] = {}  # Message-ID -> contact
+        self.my_answers: dict[str, datetime] = {}  # Message-ID answered -> earliest answer
+        self.suggestions: dict[str, Suggestion] = {}
+        self.counts: dict[int, Counts] = {}  # by id() of a file's unit
+
+    def file(self, file_index: int, path: Path, unit: Unit) -> None:
+        messages = eml_message if path.suffix.lower() == ".eml" else mbox_messages
+        counts = self.counts[id(unit)] = Counts(unit)
+        try:
+            with open(path, "rb") as raw:
+                for message in messages(raw):
+                    counts.read += 1
+                    try:
+                        self.message(message, unit, counts)
+                    except Unreadable as e:
+                        unit.notes.append((message.line, f"skipped: {e}"))
+                    except Exception as e:  # hostile mail: one line, never a traceback
+                        unit.notes.append(
+                            (message.line, f"skipped: the message cannot be read ({type(e).__name__})")
+                        )
+        except NotMail as e:
+            self.run.errors.add(file_index, str(path), e.line, None, str(e))
+        except OSError as e:
+            self.run.errors.add(file_index, str(path), None, None,
+                                f"cannot read the file ({e.strerror})")
+
+    def message(self, message: RawMessage, unit: Unit, counts: "Counts") -> None:
+        headers = read_headers(message.data)
+        if headers.labels & SKIPPED_LABELS:
+            return
+        if headers.address in self.run.me:
+            for answered in headers.answers:
+                earlier = self.my_answers.get(answered)
+                if earlier is None or headers.date < earlier:
+                    self.my_answers[answered] = headers.date
+            return
+        company_id, ambiguous = self.companies.sender(headers)
+        if company_id is None:
+            if ambiguous:
+                raise Unreadable(ambiguous)
+            return
+        self.from_contact[headers.message_id] = self.contact(company_id, headers, message.line)
+        counts.from_companies += 1
+        if message.size > len(message.data):
+            counts.passed_over += 1
+        text, calendars = message_text(message.data)
+        counts.calendars += len(calendars)
+        verdict = reads_as(text, headers.subject)
+        if verdict is not None and headers.message_id not in self.suggestions:
+            kind, sentence = verdict
+            self.suggestions[headers.message_id] = Suggestion(
+                headers.message_id, headers.date, company_id,
+                self.companies.application(company_id, f"{headers.subject}\n{text}"),
+                kind, sentence, unit,
+            )
+
+    def contact(self, company_id: int, headers: Headers, line: int) -> tuple[int, str]:
+        """The contact the message's sender is: a stored one with the same
+        address (or name), else a new one named by the display name."""
+        name = headers.name or headers.address
+        for stored in self.companies.contacts.get(company_id, ()):
+            if (stored.email or "").strip().lower() == headers.address:
+                name = stored.name
+                break
+        key = (company_id, fold(name))
+        found = self.found.get(key)
+        if found is None:
+            kind = "hiring_manager" if _MANAGER.search(headers.name) else "recruiter"
+            self.found[key] = Found(company_id, name, headers.address, headers.date, line, kind)
+        elif headers.date < found.first:
+            found.first, found.line = headers.date, line
+        return key
+
+    def contact_rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        for message_id, key in self.from_contact.items():
+            answered = self.my_answers.get(message_id)
+            found = self.found[key]
+            if answered is not None and (found.replied is None or answered < found.replied):
+                found.replied = answered
+        for found in sorted(self.found.values(), key=lambda f: (f.line, f.name)):
+            stored = next(
+                (s for s in self.companies.contacts.get(found.company_id, ())
+                 if fold(s.name) == fold(found.name)), None,
+            )
+            row: dict[str, Any] = {"company": self.companies.names[found.company_id],
+                                   "name": found.name}
+            first = _text(found.first)
+            if stored is None:
+                row.update(kind=found.kind, email=found.address, first_contacted_at=first)
+                if found.replied is not None:
+                    row["replied_at"] = _text(found.replied)
+            else:
+                row["name"] = stored.name
+                if not (stored.email or "").strip():
+                    row["email"] = found.address
+                before = _moment(stored.first_contacted_at, self.run.tz)
+                if stored.first_contacted_at is None or (before is not None and found.first < before):
+                    row["first_contacted_at"] = first
+                if found.replied is not None and not stored.replied_at:
+                    row["replied_at"] = _text(found.replied)
+            yield found.line, row
+
+    def write_suggestions(self) -> None:
+        for s in self.suggestions.values():
+            cursor = self.run.conn.execute(
+                "INSERT INTO inbox_suggestions (message_id, received_at, company_id, "
+                "application_id, kind, sentence) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (message_id) DO NOTHING",
+                [s.message_id, _text(s.received_at), s.company_id, s.application_id, s.kind,
+                 s.sentence],
+            )
+            s.new = cursor.rowcount > 0
+            counts = self.counts[id(s.unit)]
+            if s.new:
+                counts.new.append(s)
+            else:
+                counts.listed += 1
+
+    def summary(self) -> None:
+        """What each file gave, in its notes."""
+        for counts in self.counts.values():
+            notes = counts.unit.notes
+            notes.append((None, f"{counts.read:,} message(s) read, {counts.from_companies:,} "
+                                "from the companies' people or hiring systems"))
+            if counts.new or counts.listed:
+                notes.append((None, f"inbox: {len(counts.new)} new suggestion(s) to review"
+                                    + (f", {counts.listed} already listed" if counts.listed else "")))
+            for s in counts.new[:MAX_LISTED]:
+                notes.append((None, f"suggestion: {describe(self.companies, s)}"))
+            if len(counts.new) > MAX_LISTED:
+                notes.append((None, f"… and {len(counts.new) - MAX_LISTED} more suggestions"))
+            if counts.passed_over:
+                notes.append((None, f"{counts.passed_over} large message(s): only their first "
+                                    f"{MAX_MESSAGE_BYTES // (1024 * 1024)} MB read"))
+            if counts.calendars:
+                notes.append((None, f"{counts.calendars} calendar invitation(s) attached to the "
+                                    "companies' mail not read; ingest them as .ics files"))
+
+
+@dataclass
+class Counts:
+    """What one mail file gave."""
+
+    unit: Unit
+    read: int = 0
+    from_companies: int = 0
+    passed_over: int = 0
+    calendars: int = 0
+    listed: int = 0
+    new: list[Suggestion] = field(default_factory=list)
+
+
+def describe(companies: Companies, s: Suggestion) -> str:
+    """A suggestion in one line: what, from whom, when, and its sentence."""
+    who = companies.names[s.company_id]
+    role = next((a[1] for a in companies.applications.get(s.company_id, ())
+                 if a[0] == s.application_id), None)
+    if role:
+        who += f" ({role})"
+    return f"{s.kind} from {who}, {s.received_at.date().isoformat()}: \u201c{s.sentence}\u201d"
+
+
+def _text(moment: datetime) -> str:
+    return moment.replace(microsecond=0).isoformat()
+
+
+def _moment(text: str | None, tz: tzinfo) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=tz)
+
