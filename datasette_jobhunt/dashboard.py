@@ -118,8 +118,12 @@ async def next_deadlines(datasette: "Datasette", db: "Database", limit: int = NE
 
 
 async def load(datasette: "Datasette", db: "Database", actor) -> dict:
+    from . import inbox
+
     urls = JobhuntUrls(datasette)
     return {
+        "inbox_pending": await inbox.pending_count(db),
+        "inbox_url": urls.inbox(db.name),
         "pipeline": await pipeline(datasette, db),
         "deadlines": await next_deadlines(datasette, db),
         "top": await top_offers(datasette, db),

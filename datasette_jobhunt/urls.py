@@ -86,6 +86,16 @@ class JobhuntUrls:
         """Where the Undo button posts to open the item again."""
         return self._page(database, "/deadlines/undo")
 
+    def inbox(self, database: str) -> str:
+        """The review list of what a mailbox ingest suggests."""
+        return self._page(database, "/inbox")
+
+    def inbox_decide(self, database: str, what: str) -> str:
+        """Where the inbox's Accept (``what`` "accept") or Dismiss button posts."""
+        if what not in ("accept", "dismiss"):
+            raise ValueError(f"no inbox action {what!r}")
+        return self._page(database, f"/inbox/{what}")
+
     def board(self, database: str, **params: Any) -> str:
         """The board of applications by stage; ``params``: q, stage, limit."""
         return with_query(self._page(database, "/applications"), params)

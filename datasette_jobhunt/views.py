@@ -5,7 +5,7 @@ import re
 
 from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 
-from . import databases, deadline_actions, form_views, permissions
+from . import databases, deadline_actions, form_views, inbox, permissions
 from .pages import page_display, render, resolve_database
 from .permissions import can_view_database, can_write
 from .urls import JobhuntUrls
@@ -293,6 +293,7 @@ ROUTES: list = [
     (r"^/-/jobhunt/(?P<database>[^/]+)/deadlines(?P<format>\.json|\.ics)?$", deadlines_view),
     (r"^/-/jobhunt/(?P<database>[^/]+)/deadlines/done$", deadline_actions.done_view),
     (r"^/-/jobhunt/(?P<database>[^/]+)/deadlines/undo$", deadline_actions.undo_view),
+    *inbox.ROUTES,
 ]
 
 
@@ -304,6 +305,7 @@ _TAKES_POST = (
     *(handler for _, handler in form_views.ROUTES),
     deadline_actions.done_view,
     deadline_actions.undo_view,
+    *inbox.TAKES_POST,
 )
 
 
