@@ -833,3 +833,40 @@ def build_board(path):
     )
     db.close()
     return path
+
+
+# --- a mailbox and the job search it is about ---------------------------------------
+
+MAIL_DIR = ROOT / "tests" / "mail"
+# The job seeker's own address in tests/mail.
+MY_ADDRESS = "me@example.org"
+# A word in the body of every message of tests/mail, and in no header a contact keeps.
+BODY_MARKER = "PLUMQUARTZ"
+
+
+def build_mail_search(path: Path, ingest_mail: bool = False) -> Path:
+    """Three companies the messages of tests/mail come from: Northwind
+    Analytics (its website's domain), Bluefin Labs (its website, and a
+    Lever sender naming it), Cedar & Pine (a Greenhouse sender naming it),
+    one application each; with ``ingest_mail``, the mailbox ingested too."""
+    seed = path.parent / "mail-seed.yml"
+    seed.write_text(yaml.safe_dump({
+        "companies": [
+            {"name": "Northwind Analytics", "aliases": "Northwind",
+             "website": "https://www.northwind.example/careers"},
+            {"name": "Bluefin Labs", "aliases": "Bluefin", "website": "bluefin.example"},
+            {"name": "Cedar & Pine"},
+        ],
+        "applications": [
+            {"company": "Northwind Analytics", "role": "Data engineer", "status": "applied"},
+            {"company": "Bluefin Labs", "role": "Platform engineer", "status": "interviewing"},
+            {"company": "Cedar & Pine", "role": "Product designer", "status": "applied"},
+        ],
+    }))
+    result = jobhunt("ingest", path, seed)
+    assert result.exit_code == 0, result.output
+    if ingest_mail:
+        result = jobhunt("ingest", path, MAIL_DIR / "takeout.mbox", MAIL_DIR / "offer.eml",
+                         "--me", MY_ADDRESS)
+        assert result.exit_code == 0, result.output
+    return path

@@ -114,7 +114,7 @@ REJECTION_PHRASES = (
     "move forward with other candidates", "moving forward with other candidates",
     "move forward with another candidate", "proceed with other candidates",
     "pursue other candidates", "go with another candidate",
-    "not be moving forward", "not to move forward", "not moving forward with your",
+    "not be moving forward", "won't be moving forward", "not to move forward", "not moving forward with your",
     "not be progressing", "not to progress your", "decided not to proceed",
     "unable to proceed with your application", "regret to inform you",
     "sorry to inform you", "not been selected", "were not selected",
@@ -234,16 +234,22 @@ class Unreadable(Exception):
 
 
 def decoded(value: Any) -> str:
-    """A header's text with its RFC 2047 encoded words decoded; unknown
-    charsets and bad encodings keep what can be read."""
+    """A header's text with its RFC 2047 encoded words decoded; a word in an
+    unknown charset or with bad bytes keeps what UTF-8 can read of it."""
     if value is None:
         return ""
     text = str(value)
     try:
-        text = str(make_header(decode_header(text)))
+        parts = decode_header(text)
     except (LookupError, UnicodeError, ValueError):
-        pass
-    return " ".join(text.split())
+        return " ".join(text.split())
+    try:
+        text = str(make_header(parts))
+    except (LookupError, UnicodeError, ValueError):
+        text = "".join(
+            part.decode("utf-8", "replace") if isinstance(part, bytes) else part for part, _ in parts
+        )
+    return " ".join(text.replace("\ufffd", "").split())
 
 
 def read_headers(data: bytes) -> Headers:
@@ -257,8 +263,8 @@ def read_headers(data: bytes) -> Headers:
         raise Unreadable(f"no sender address in From: {decoded(from_value)[:80]!r}")
     name, address = addresses[0]
     raw_date = message.get("Date")
-    if raw_date is None:
-        raise Unreadable("no Date header")
+    if raw_date is None or not str(raw_date).strip():
+        raise Unreadable("no Date header" if raw_date is None else "the Date is empty")
     try:
         date = parsedate_to_datetime(str(raw_date))
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -372,7 +378,8 @@ def reads_as(text: str, subject: str = "") -> tuple[str, str] | None:
     """What the message reads as (rejection, offer or invitation) and the
     sentence that says so; the body decides, the subject only when the body
     says nothing."""
-    sentences = [" ".join(s.split()) for s in _SENTENCES.split(text) if s and s.strip()]
+    sentences = [" ".join(s.replace("\ufffd", "").split()) for s in _SENTENCES.split(text)
+                 if s and s.strip()]
     if subject:
         sentences.append(" ".join(subject.split()))
     folded = [s.replace("\u2019", "'").replace("\u2018", "'").casefold() for s in sentences]
