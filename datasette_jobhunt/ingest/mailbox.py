@@ -561,9 +561,12 @@ class Suggestion:
 class MailRun:
     """Every mail file of one ingest, read by the first of their units."""
 
-    def __init__(self, conn: sqlite3.Connection, config: Config, errors: ErrorLog):
+    def __init__(self, conn: sqlite3.Connection, config: Config, errors: ErrorLog,
+                 imports: Imports):
         self.conn = conn
-        self.me = frozenset(a.lower() for a in config.me)
+        self.imports = imports
+        # The job seeker's addresses: the config's ``me`` and ``--me``.
+        self.me = frozenset(a.lower() for a in imports.me)
         self.tz: tzinfo = zone(config)[0]
         self.errors = errors
         self.files: list[tuple[int, Path, Unit]] = []

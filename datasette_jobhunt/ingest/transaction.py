@@ -65,7 +65,7 @@ def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str
     _prepare_database(db)
     progress_box: list = [None]
     units: list[Unit] = []
-    mail = MailRun(db.conn, config, errors)
+    mail = MailRun(db.conn, config, errors, imports)
     for index, path in enumerate(paths):
         if is_mail(Path(path)):
             units.extend(mail.units(Path(path), index, table, imports))
