@@ -73,6 +73,8 @@ EXPECTED_CONTACTS = {
     ("Cedar & Pine", "Cedar & Pine Recruiting \u00b7 via Greenhouse"): (
         "recruiter", "no-reply@us.greenhouse-mail.io", "2026-03-13T18:20:00+00:00", None,
     ),
+    # The organiser of an attached calendar invitation.
+    ("Bluefin Labs", "Talent partner"): ("recruiter", "talent@bluefin.example", "2026-03-12T10:00:00+01:00", None),
     # An .eml file in ISO-8859-1; a manager by the display name.
     ("Bluefin Labs", "Engineering manager \u00b7 Bluefin"): (
         "hiring_manager", "eng.manager@bluefin.example", "2026-03-18T11:00:00+01:00", None,
@@ -96,10 +98,10 @@ def test_a_takeout_mailbox_gives_contacts_replies_and_suggestions(path):
     assert contacts(path) == EXPECTED_CONTACTS
     assert suggestions(path) == EXPECTED_SUGGESTIONS
     lines = result.output.splitlines()
-    assert "contacts: 4 inserted, 0 updated, 0 unchanged" in lines
+    assert "contacts: 5 inserted, 0 updated, 0 unchanged" in lines
     # The message with an unreadable Date is skipped, named by its line.
-    assert f"{MBOX}:135: skipped: the Date 'the sixteenth of March, teatime' cannot be read" in lines
-    assert f"{MBOX}: 9 message(s) read, 4 from the companies' people or hiring systems" in lines
+    assert f"{MBOX}:122: skipped: the Date 'the sixteenth of March, teatime' cannot be read" in lines
+    assert f"{MBOX}: 10 message(s) read, 5 from the companies' people or hiring systems" in lines
     assert f"{MBOX}: inbox: 2 new suggestion(s) to review" in lines
     assert (f"{EML}: suggestion: offer from Bluefin Labs (Platform engineer), 2026-03-18: "
             "\u201cWe are pleased to offer you the position of Platform engineer at Bluefin Labs, "
@@ -108,11 +110,36 @@ def test_a_takeout_mailbox_gives_contacts_replies_and_suggestions(path):
     assert [r["status"] for r in table_rows(path, "applications")] == ["applied", "interviewing", "applied"]
 
 
+def test_an_attached_invitation_becomes_an_interview_round_by_the_ics_rules(path):
+    result = ingest(path, MBOX)
+    assert result.exit_code == 0, result.output
+    # Sent twice in its message (text/calendar and invite.ics): one round.
+    assert "interviews: 1 inserted, 0 updated, 0 unchanged" in result.output
+    assert f"{MBOX}: 1 calendar invitation(s) attached to the companies' mail, read by the .ics rules" \
+        in result.output
+    [round_] = table_rows(path, "interviews")
+    assert {k: round_[k] for k in ("round", "stage", "format", "scheduled_at", "duration_min",
+                                   "interviewers", "meeting_url", "calendar_uid")} == {
+        "round": 1, "stage": "technical", "format": "video",
+        "scheduled_at": "2026-03-20T15:00:00+01:00", "duration_min": 60,
+        "interviewers": "Staff engineer", "meeting_url": "https://meet.google.com/abc-defg-hij",
+        "calendar_uid": "7kq2b0c4vbm1example0bluefin@google.com",
+    }
+    assert round_["application_id"] == application_id(path, "Platform engineer")
+    # The invitation is applied, so it is not also listed for review.
+    assert [s[1] for s in suggestions(path) if s[0] == "invitation"] == ["Northwind Analytics"]
+
+
+def application_id(path, role):
+    return sqlite_utils.Database(path).execute(
+        "select id from applications where role = ?", [role]).fetchone()[0]
+
+
 def test_no_body_subject_or_attachment_text_is_stored(path):
     assert ingest(path, MBOX, EML).exit_code == 0
     conn = sqlite3.connect(path)
     words = [BODY_MARKER, "quick chat", "Thank you for applying", "Your offer", "VCALENDAR",
-             "Happy to chat", "sale", "Reminder"]
+             "Happy to chat", "sale", "Reminder", "You have been invited", "Invitation:"]
     found = []
     for (table,) in conn.execute("select name from sqlite_master where type = 'table'"):
         columns = [row[1] for row in conn.execute(f"PRAGMA table_info([{table}])")]
@@ -130,7 +157,8 @@ def test_the_same_mailbox_twice_changes_nothing(path):
     again = ingest(path, MBOX, EML)
     assert again.exit_code == 0
     assert snapshot(path) == before
-    assert "contacts: 0 inserted, 0 updated, 4 unchanged" in again.output
+    assert "contacts: 0 inserted, 0 updated, 5 unchanged" in again.output
+    assert "interviews: 0 inserted, 0 updated, 1 unchanged" in again.output
     assert f"{MBOX}: inbox: 0 new suggestion(s) to review, 2 already listed" in again.output
 
 
@@ -148,7 +176,8 @@ def test_a_dry_run_prints_the_suggestions_and_writes_nothing(path):
     result = ingest(path, MBOX, EML, extra=["--dry-run"])
     assert result.exit_code == 0, result.output
     assert snapshot(path) == before
-    assert "contacts: 4 would be inserted, 0 would be updated, 0 unchanged" in result.output
+    assert "contacts: 5 would be inserted, 0 would be updated, 0 unchanged" in result.output
+    assert "interviews: 1 would be inserted, 0 would be updated, 0 unchanged" in result.output
     assert (f"{MBOX}: suggestion: rejection from Cedar & Pine (Product designer), 2026-03-13: "
             "\u201cAfter careful consideration") in result.output
     assert "dry run: nothing was written" in result.output
@@ -182,7 +211,7 @@ def test_a_later_first_contact_is_moved_back_and_an_empty_reply_filled(path):
     })
     db.close()
     result = ingest(path, MBOX)
-    assert "contacts: 2 inserted, 1 updated, 0 unchanged" in result.output
+    assert "contacts: 3 inserted, 1 updated, 0 unchanged" in result.output
     assert contacts(path)[("Northwind Analytics", "Talent partner \u2014 Northwind")] == (
         "referral", "talent.partner@northwind.example", "2026-03-03T09:00:00-05:00", "2026-03-03T17:30:00+01:00",
     )
@@ -437,3 +466,30 @@ def test_the_python_api_reports_mail_errors_as_ingest_errors(path, tmp_path):
     db.close()
     assert e.value.errors == [f"{bad}:1: not an mbox file: a message must begin with a line 'From ...'; "
                               "export the mailbox as .mbox, or save single messages as .eml"]
+
+
+def test_an_attached_invitation_that_cannot_be_placed_is_skipped(path, tmp_path):
+    db = sqlite_utils.Database(path)
+    northwind = db.execute("select id from companies where name = 'Northwind Analytics'").fetchone()[0]
+    db["applications"].insert({"company_id": northwind, "role": "Analytics lead", "status": "applied"})
+    db.close()
+    box = tmp_path / "invite.mbox"
+    box.write_bytes(
+        b"From 1@xxx Mon Mar 02 09:15:00 +0000 2026\n"
+        b"From: Talent partner <talent.partner@northwind.example>\n"
+        b"Date: Mon, 2 Mar 2026 09:15:00 +0000\nMessage-ID: <cal@northwind.example>\n"
+        b"Content-Type: text/calendar; method=REQUEST\n\n"
+        b"BEGIN:VCALENDAR\nMETHOD:REQUEST\nBEGIN:VEVENT\nUID:two-roles@northwind.example\n"
+        b"ORGANIZER:mailto:talent.partner@northwind.example\nDTSTART:20260312T150000Z\n"
+        b"SUMMARY:Chat\nEND:VEVENT\nEND:VCALENDAR\n"
+        b"From 2@xxx Mon Mar 02 09:15:00 +0000 2026\n"
+        b"From: Talent partner <talent.partner@northwind.example>\n"
+        b"Date: Mon, 2 Mar 2026 10:15:00 +0000\nMessage-ID: <bad-cal@northwind.example>\n"
+        b"Content-Type: text/calendar; method=REQUEST\n\nnot a calendar at all\n"
+    )
+    result = ingest(path, box)
+    assert result.exit_code == 0, result.output
+    assert (f"{box}:1: skipped: the attached invitation's event 'Chat' at 2026-03-12 15:00: "
+            "Northwind Analytics has 2 open applications; name the role with --role") in result.output
+    assert f"{box}:16: skipped: its attached invitation is not a calendar file" in result.output
+    assert table_rows(path, "interviews") == []

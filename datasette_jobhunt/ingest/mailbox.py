@@ -14,8 +14,15 @@ From each message's headers:
   ``--me``) that answers such a message (In-Reply-To or References) sets the
   contact's ``replied_at``, when it is empty.
 
-Contacts are ordinary ingest rows of ``contacts``, checked and upserted by the
-batch writer in the run's one transaction. A message from a company that reads
+An invitation attached to a company's message (a text/calendar or
+application/ics part) is read by the .ics rules (calendar.py) into an
+interview round, as a .ics file is; the same invitation in several messages
+is one round (its highest SEQUENCE wins), and one that cannot be placed is
+skipped with its message's line. Such a message gives no invitation to review.
+
+Contacts and rounds are ordinary ingest rows of ``contacts`` and
+``interviews``, checked and upserted by the batch writer in the run's one
+transaction. A message from a company that reads
 as a rejection, an interview invitation or an offer changes no status: it is
 written to ``inbox_suggestions`` with the one sentence that reads so, for the
 job seeker to accept or dismiss on the Inbox page. Nothing else of the mail is
@@ -68,6 +75,7 @@ from urllib.parse import urlsplit
 from ..config import Config
 from ..deadlines import zone
 from ..vocabulary import CLOSED_APPLICATION_STATUSES
+from . import calendar
 from .columns import fold
 from .errors import ErrorLog
 from .readers import Imports, Unit
@@ -586,8 +594,10 @@ class MailRun:
         unit = Unit(file_index, file, "contacts", lambda: iter(()))
         if not self.files:
             unit.rows = self._rows
+        invitations = Unit(file_index, file, "interviews", lambda: iter(()))
+        invitations.rows = lambda: self._invitation_rows(unit, invitations)
         self.files.append((file_index, path, unit))
-        return [unit]
+        return [unit, invitations]
 
     def _rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """The contacts of every mail file; the suggestions are written once
@@ -600,6 +610,21 @@ class MailRun:
         yield from scan.contact_rows()
         scan.write_suggestions()
         scan.summary()
+        self.scan = scan
+
+    def _invitation_rows(self, contacts: Unit, unit: Unit) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Interview rounds from the invitations attached to one file's
+        messages, by the .ics rules (read once the contacts are written).
+        An invitation that cannot be placed is skipped with its message's
+        line: a mailbox gives no --company and --role per message."""
+        scan = getattr(self, "scan", None)
+        events = scan.events.get(id(contacts), []) if scan is not None else []
+        if not events:
+            return
+        problems: list[tuple[int, str]] = []
+        yield from calendar.interview_rows(events, self.imports.places(), problems, unit.notes)
+        for line, message in problems:
+            unit.notes.append((line, f"skipped: the attached invitation's {message}"))
 
 
 class _Scan:
@@ -611,6 +636,9 @@ class _Scan:
         self.my_answers: dict[str, datetime] = {}  # Message-ID answered -> earliest answer
         self.suggestions: dict[str, Suggestion] = {}
         self.counts: dict[int, Counts] = {}  # by id() of a file's unit
+        # The events of the invitations attached to the companies' messages,
+        # by id() of their file's unit, each at its message's line.
+        self.events: dict[int, list[calendar.Event]] = {}
 
     def file(self, file_index: int, path: Path, unit: Unit) -> None:
         messages = eml_message if path.suffix.lower() == ".eml" else mbox_messages
@@ -653,8 +681,20 @@ class _Scan:
         if message.size > len(message.data):
             counts.passed_over += 1
         text, calendars = message_text(message.data)
-        counts.calendars += len(calendars)
+        for part in calendars:
+            try:
+                events = calendar.read_events(part, self.run.me)
+            except calendar.CalendarProblem as e:
+                unit.notes.append((message.line, f"skipped: its attached invitation is {e}"))
+                continue
+            for event in events:
+                event.line = message.line
+            self.events.setdefault(id(unit), []).extend(events)
+            counts.invitations.update(event.uid for event in events)
         verdict = reads_as(text, headers.subject)
+        if verdict is not None and verdict[0] == "invitation" and calendars:
+            # The invitation itself is read by the .ics rules: nothing to review.
+            verdict = None
         if verdict is not None and headers.message_id not in self.suggestions:
             kind, sentence = verdict
             self.suggestions[headers.message_id] = Suggestion(
@@ -741,9 +781,9 @@ class _Scan:
             if counts.passed_over:
                 notes.append((None, f"{counts.passed_over} large message(s): only their first "
                                     f"{MAX_MESSAGE_BYTES // (1024 * 1024)} MB read"))
-            if counts.calendars:
-                notes.append((None, f"{counts.calendars} calendar invitation(s) attached to the "
-                                    "companies' mail not read; ingest them as .ics files"))
+            if counts.invitations:
+                notes.append((None, f"{len(counts.invitations)} calendar invitation(s) attached "
+                                    "to the companies' mail, read by the .ics rules"))
 
 
 @dataclass
@@ -754,7 +794,7 @@ class Counts:
     read: int = 0
     from_companies: int = 0
     passed_over: int = 0
-    calendars: int = 0
+    invitations: set = field(default_factory=set)  # their UIDs
     listed: int = 0
     new: list[Suggestion] = field(default_factory=list)
 
