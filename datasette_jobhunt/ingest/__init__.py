@@ -18,7 +18,9 @@ Where each part lives:
   ``columns``: the parser of each kind of cell.
 - ``readers``: files into units (one table's rows from one file), streaming
   CSV, TSV and JSON lines; ``documents``: JSON and YAML read whole;
-  ``progress``: the progress bar.
+  ``progress``: the progress bar; ``calendar``: invitations (.ics) as
+  interview rounds; ``mailbox``: a mailbox (.mbox, .eml) as contacts, the
+  invitations attached to its messages, and the inbox's suggestions.
 - ``rows``: checking one row into stored values; ``errors``: the
   ``FILE:LINE: column: message`` log and IngestError.
 - ``parents``: companies, applications and offers by natural key, created

@@ -63,9 +63,8 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
-from email import policy
 from email.header import decode_header, make_header
-from email.parser import BytesHeaderParser, BytesParser
+from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -260,17 +259,42 @@ def decoded(value: Any) -> str:
     return " ".join(text.replace("\ufffd", "").split())
 
 
+# The headers read, by lower-case name.
+_WANTED = frozenset({"from", "date", "message-id", "in-reply-to", "references", "subject",
+                     "x-gmail-labels"})
+_FOLD = re.compile(r"\r?\n[ \t]+")
+
+
+def header_fields(data: bytes) -> dict[str, str]:
+    """The wanted headers of a message, unfolded, the first of each name (as
+    email.message.Message.get gives it). Read by hand rather than with
+    email.parser: most messages are nobody's, and their headers are all that
+    is ever looked at. Raw 8-bit text is read as UTF-8 (RFC 6532)."""
+    end = len(data)
+    for blank in (b"\n\n", b"\n\r\n"):
+        at = data.find(blank)
+        if at != -1:
+            end = min(end, at)
+    text = _FOLD.sub(" ", data[:end].decode("utf-8", "replace"))
+    fields: dict[str, str] = {}
+    for line in text.splitlines():
+        name, colon, value = line.partition(":")
+        name = name.strip().lower()
+        if colon and name in _WANTED and name not in fields:
+            fields[name] = value.strip()
+    return fields
+
+
 def read_headers(data: bytes) -> Headers:
-    head = data.split(b"\n\r\n", 1)[0].split(b"\n\n", 1)[0]
-    message = BytesHeaderParser().parsebytes(head + b"\n\n")
-    from_value = message.get("From")
+    message = header_fields(data)
+    from_value = message.get("from")
     if from_value is None:
         raise Unreadable("no From header")
     addresses = [(n, a) for n, a in getaddresses([str(from_value)]) if "@" in a]
     if not addresses:
         raise Unreadable(f"no sender address in From: {decoded(from_value)[:80]!r}")
     name, address = addresses[0]
-    raw_date = message.get("Date")
+    raw_date = message.get("date")
     if raw_date is None or not str(raw_date).strip():
         raise Unreadable("no Date header" if raw_date is None else "the Date is empty")
     try:
@@ -282,16 +306,16 @@ def read_headers(data: bytes) -> Headers:
     if date.tzinfo is None:
         # RFC 5322's -0000: the time is UTC, its zone unknown.
         date = date.replace(tzinfo=timezone.utc)
-    found = _MESSAGE_ID.findall(str(message.get("Message-ID") or ""))
+    found = _MESSAGE_ID.findall(message.get("message-id", ""))
     answers = [
-        *_MESSAGE_ID.findall(str(message.get("In-Reply-To") or "")),
-        *_MESSAGE_ID.findall(str(message.get("References") or "")),
+        *_MESSAGE_ID.findall(message.get("in-reply-to", "")),
+        *_MESSAGE_ID.findall(message.get("references", "")),
     ]
     labels = frozenset(
         label.strip().strip('"').casefold()
-        for label in decoded(message.get("X-Gmail-Labels")).split(",") if label.strip()
+        for label in decoded(message.get("x-gmail-labels")).split(",") if label.strip()
     )
-    subject = decoded(message.get("Subject"))
+    subject = decoded(message.get("subject"))
     if found:
         message_id = found[0]
     else:
@@ -335,18 +359,21 @@ class _Text(HTMLParser):
 
 
 def _part_text(part) -> str:
+    """A text part's words: its transfer encoding undone, its charset decoded
+    (an unknown charset read as UTF-8, bad bytes replaced)."""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
     try:
-        text = part.get_content()
-    except (LookupError, UnicodeError, ValueError, AssertionError):
-        payload = part.get_payload(decode=True) or b""
-        text = payload.decode("utf-8", "replace")
-    return text if isinstance(text, str) else ""
+        return payload.decode(part.get_content_charset() or "utf-8", "replace")
+    except LookupError:
+        return payload.decode("utf-8", "replace")
 
 
 def message_text(data: bytes) -> tuple[str, list[bytes]]:
     """A message's own words (its plain text, else its HTML as text, without
     the quoted message it answers), and the bytes of its calendar parts."""
-    message = BytesParser(policy=policy.default).parsebytes(data)
+    message = BytesParser().parsebytes(data)
     plain = html = None
     calendars: list[bytes] = []
     for part in message.walk():
