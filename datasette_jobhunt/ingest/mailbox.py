@@ -462,7 +462,7 @@ def website_domain(website: str | None) -> str | None:
 
 @dataclass
 class Stored:
-    """A contact as stored: id, name, email and the times mail may set."""
+    """A contact as stored: its name, e-mail and the times mail may set."""
 
     name: str
     email: str | None
@@ -605,6 +605,7 @@ class MailRun:
         self.tz: tzinfo = zone(config)[0]
         self.errors = errors
         self.files: list[tuple[int, Path, Unit]] = []
+        self.scan: _Scan | None = None  # once the first unit's rows are read
 
     def units(self, path: Path, file_index: int, table: str | None,
               imports: Imports) -> list[Unit]:
@@ -644,8 +645,7 @@ class MailRun:
         messages, by the .ics rules (read once the contacts are written).
         An invitation that cannot be placed is skipped with its message's
         line: a mailbox gives no --company and --role per message."""
-        scan = getattr(self, "scan", None)
-        events = scan.events.get(id(contacts), []) if scan is not None else []
+        events = self.scan.events.get(id(contacts), []) if self.scan is not None else []
         if not events:
             return
         problems: list[tuple[int, str]] = []
