@@ -24,7 +24,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
-from urllib.parse import urlsplit
 
 import sqlite_utils
 import yaml
@@ -32,6 +31,7 @@ import yaml
 from . import changes, clock, databases, schema, sqlite_errors
 from .common_words import WORDS as COMMON_WORDS
 from .config import Config
+from .ingest.domains import website_host
 
 # Third-party personal data: recruiters' phone numbers and e-mail addresses.
 DEFAULT_LEFT_OUT = ("contacts",)
@@ -123,21 +123,6 @@ def company_label(index: int) -> str:
     return f"Company {letters}"
 
 
-def website_domain(website: str | None) -> str | None:
-    """acme.com from "https://www.acme.com/careers" or "acme.com"."""
-    if not website or not website.strip():
-        return None
-    text = website.strip()
-    if "://" not in text:
-        text = "http://" + text
-    try:
-        host = urlsplit(text).hostname or ""
-    except ValueError:
-        return None
-    host = host.lower().removeprefix("www.")
-    return host if "." in host else None
-
-
 def _domain_stem(domain: str) -> str:
     # "careers.acme.co.uk" -> "acme": the label before the public suffix,
     # approximated as one label (".com") or two short ones (".co.uk").
@@ -167,7 +152,7 @@ def short_forms(name: str, website: str | None = None, aliases: str | None = Non
     if bare and bare != name:
         forms.append(bare)
     forms.extend(a.strip() for a in (aliases or "").split(","))
-    domain = website_domain(website)
+    domain = website_host(website)
     if domain:
         forms.append(_domain_stem(domain))
     words = (bare or name).split()
@@ -201,7 +186,7 @@ class Anonymizer:
             self.labels[company_id] = label
             self.forms[label] = [name]
             names[name.casefold()] = label
-            domain = website_domain(website)
+            domain = website_host(website)
             if domain:
                 domains[domain] = label
         # Short forms only after every full name: "Acme" stays the company

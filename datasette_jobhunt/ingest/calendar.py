@@ -49,24 +49,11 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..vocabulary import CLOSED_APPLICATION_STATUSES
+from . import domains
 from .columns import fold
-
-# Mail services anyone may have an address at: their domain names no company.
-PERSONAL_DOMAINS = frozenset({
-    "gmail.com", "googlemail.com", "google.com", "calendar.google.com", "outlook.com",
-    "hotmail.com", "live.com", "msn.com", "yahoo.com", "icloud.com", "me.com", "aol.com",
-    "proton.me", "protonmail.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com",
-    "fastmail.com", "zoho.com", "yandex.com",
-})
-# Hiring systems send for many companies: their domain names none.
-HIRING_SYSTEM_DOMAINS = frozenset({
-    "greenhouse.io", "greenhouse-mail.io", "lever.co", "ashbyhq.com", "myworkday.com",
-    "smartrecruiters.com", "icims.com", "goodtime.io", "calendly.com",
-})
 
 _VIDEO = re.compile(
     r"https?://[^\s<>\"]*(?:zoom\.us|zoomgov\.com|meet\.google\.com|teams\.microsoft\.com|"
@@ -237,7 +224,7 @@ class Places:
         ):
             forms = [name] + [a.strip() for a in (aliases or "").split(",") if a.strip()]
             self.names[company_id] = [f for f in forms if f]
-            domain = _domain(website)
+            domain = domains.of_website(website)
             if domain:
                 self.domains.setdefault(domain, set()).add(company_id)
         for company_id, email in conn.execute(
@@ -245,8 +232,8 @@ class Places:
         ):
             address = email.strip().lower()
             self.addresses[address] = company_id
-            domain = _domain(address.partition("@")[2])
-            if domain and domain not in PERSONAL_DOMAINS:
+            domain = domains.of_address(address)
+            if domains.names_a_company(domain):
                 self.domains.setdefault(domain, set()).add(company_id)
         self.rounds: dict[int, int] = dict(
             conn.execute("SELECT application_id, max(round) FROM interviews GROUP BY application_id")
@@ -317,8 +304,9 @@ class Places:
             return by_address
         by_domain: set[int] = set()
         for address, _ in people:
-            for domain in _domains(_domain(address.partition("@")[2])):
-                by_domain |= self.domains.get(domain, set())
+            known = domains.within(domains.of_address(address), self.domains)
+            if known is not None:
+                by_domain |= self.domains[known]
         if by_domain:
             return by_domain
         text = f"{event.summary}\n{event.description}"
@@ -446,28 +434,6 @@ def _int(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 0
-
-
-def _domain(text: str | None) -> str | None:
-    """A web address's or mail domain's registrable part as compared: no
-    scheme, no www., lower case; hiring systems and none give None."""
-    if not text:
-        return None
-    text = text.strip().lower()
-    host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
-    host = host.removeprefix("www.")
-    if not host or "." not in host:
-        return None
-    for system in HIRING_SYSTEM_DOMAINS:
-        if host == system or host.endswith("." + system):
-            return None
-    return host
-
-
-def _domains(host: str | None) -> list[str]:
-    """A mail domain and the domains above it: us.acme.example, acme.example."""
-    labels = (host or "").split(".")
-    return [".".join(labels[i:]) for i in range(len(labels) - 1)]
 
 
 def _mentions(text: str, name: str) -> bool:

@@ -69,12 +69,11 @@ from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO, Any, Iterator
-from urllib.parse import urlsplit
 
 from ..config import Config
 from ..deadlines import zone
 from ..vocabulary import CLOSED_APPLICATION_STATUSES
-from . import calendar
+from . import calendar, domains
 from .columns import fold
 from .errors import ErrorLog
 from .readers import Imports, Unit
@@ -90,27 +89,6 @@ MAX_SENTENCE = 300
 # Suggestions printed one by one; past this, a count.
 MAX_LISTED = 50
 
-# Hiring systems by sender domain (a subdomain counts): their mail names the
-# company in its display name or subject, not in its domain.
-HIRING_SYSTEMS = {
-    "greenhouse-mail.io": "Greenhouse",
-    "greenhouse.io": "Greenhouse",
-    "lever.co": "Lever",
-    "ashbyhq.com": "Ashby",
-    "myworkday.com": "Workday",
-    "workday.com": "Workday",
-    "smartrecruiters.com": "SmartRecruiters",
-    "icims.com": "iCIMS",
-}
-# Domains shared by many people or companies: a contact's address there, or a
-# website there (a LinkedIn page, a job board), says nothing of a company's domain.
-SHARED_DOMAINS = frozenset({
-    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
-    "yahoo.com", "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com",
-    "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com", "fastmail.com", "zoho.com",
-    "yandex.com", "yandex.ru", "linkedin.com", "indeed.com", "glassdoor.com", "github.com",
-    "github.io", "wellfound.com", "angel.co", "medium.com", "notion.site", "workable.com",
-})
 # Gmail labels of messages that are no one's mail to the job seeker.
 SKIPPED_LABELS = frozenset({"spam", "chat"})
 
@@ -430,36 +408,6 @@ def reads_as(text: str, subject: str = "") -> tuple[str, str] | None:
 # --- who the companies are ----------------------------------------------------------
 
 
-def _domain(address: str) -> str:
-    return address.rpartition("@")[2].strip().strip(".").lower()
-
-
-def _within(domain: str, suffixes) -> str | None:
-    """The entry of ``suffixes`` that ``domain`` is or is a subdomain of."""
-    labels = domain.split(".")
-    for i in range(len(labels) - 1):
-        candidate = ".".join(labels[i:])
-        if candidate in suffixes:
-            return candidate
-    return None
-
-
-def website_domain(website: str | None) -> str | None:
-    """The domain of a company's website ("https://www.northwind.example/jobs"
-    is northwind.example), or None."""
-    if not website or not website.strip():
-        return None
-    text = website.strip()
-    try:
-        host = urlsplit(text if "://" in text else "//" + text).hostname or ""
-    except ValueError:
-        return None
-    host = host.lower().removeprefix("www.")
-    if "." not in host or _within(host, SHARED_DOMAINS) or _within(host, HIRING_SYSTEMS):
-        return None
-    return host
-
-
 @dataclass
 class Stored:
     """A contact as stored: its name, e-mail and the times mail may set."""
@@ -491,7 +439,7 @@ class Companies:
             "SELECT id, name, aliases, website FROM companies"
         ):
             found.names[id_] = name
-            domain = website_domain(website)
+            domain = domains.of_website(website)
             if domain:
                 found.domains.setdefault(domain, set()).add(id_)
             for word in [name, *(aliases or "").split(",")]:
@@ -508,8 +456,8 @@ class Companies:
             if "@" not in address:
                 continue
             found.addresses.setdefault(address, set()).add(company_id)
-            domain = _domain(address)
-            if not _within(domain, SHARED_DOMAINS) and not _within(domain, HIRING_SYSTEMS):
+            domain = domains.of_address(address)
+            if domains.names_a_company(domain):
                 found.domains.setdefault(domain, set()).add(company_id)
         for id_, company_id, role, status in conn.execute(
             "SELECT id, company_id, role, status FROM applications ORDER BY id"
@@ -530,18 +478,18 @@ class Companies:
     def sender(self, headers: Headers) -> tuple[int | None, str | None]:
         """The company a message comes from, or (None, why not) when it is
         not told apart from another; (None, None) for no company's mail."""
-        domain = _domain(headers.address)
-        system = _within(domain, HIRING_SYSTEMS)
+        domain = domains.of_address(headers.address)
+        system = domains.within(domain, domains.HIRING_SYSTEMS)
         if system is not None:
             ids = self.named_in(headers.name) or self.named_in(headers.subject)
             if not ids:
                 tenant = headers.address.partition("@")[0]
-                ids = set(self.tenants.get(tenant, ())) if HIRING_SYSTEMS[system] == "Workday" else set()
-            what = f"a {HIRING_SYSTEMS[system]} message"
+                ids = set(self.tenants.get(tenant, ())) if domains.HIRING_SYSTEMS[system] == "Workday" else set()
+            what = f"a {domains.HIRING_SYSTEMS[system]} message"
         else:
             ids = set(self.addresses.get(headers.address, ()))
             if not ids:
-                known = _within(domain, self.domains)
+                known = domains.within(domain, self.domains)
                 ids = set(self.domains[known]) if known else set()
             what = f"mail from {domain}"
         if len(ids) == 1:
