@@ -493,3 +493,33 @@ def test_an_attached_invitation_that_cannot_be_placed_is_skipped(path, tmp_path)
             "Northwind Analytics has 2 open applications; name the role with --role") in result.output
     assert f"{box}:16: skipped: its attached invitation is not a calendar file" in result.output
     assert table_rows(path, "interviews") == []
+
+
+def test_a_mailbox_shows_a_progress_bar_on_a_terminal(tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    path = build_mail_search(tmp_path / "jobs.db")
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "datasette_jobhunt.cli", "ingest", str(path),
+             str(MAIL_DIR / "takeout.mbox"), "--dry-run"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=follower, timeout=120,
+        )
+        os.close(follower)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0, done.stdout
+    assert b"Ingesting" in drawn and b"100%" in drawn

@@ -545,8 +545,10 @@ class MailRun:
     """Every mail file of one ingest, read by the first of their units."""
 
     def __init__(self, conn: sqlite3.Connection, config: Config, errors: ErrorLog,
-                 imports: Imports):
+                 imports: Imports, progress_box: list | None = None):
         self.conn = conn
+        # progress_box[0]: the run's progress bar, by the time messages are read.
+        self.progress_box = progress_box or [None]
         self.imports = imports
         # The job seeker's addresses: the config's ``me`` and ``--me``.
         self.me = frozenset(a.lower() for a in imports.me)
@@ -574,6 +576,14 @@ class MailRun:
         invitations.rows = lambda: self._invitation_rows(unit, invitations)
         self.files.append((file_index, path, unit))
         return [unit, invitations]
+
+    def size(self) -> int:
+        """Bytes of the mail files, for the progress bar."""
+        return sum(path.stat().st_size for _, path, _ in self.files)
+
+    def advance(self, n: int) -> None:
+        if self.progress_box[0] is not None:
+            self.progress_box[0].advance(n)
 
     def _rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """The contacts of every mail file; the suggestions are written once
@@ -618,10 +628,13 @@ class _Scan:
     def file(self, file_index: int, path: Path, unit: Unit) -> None:
         messages = eml_message if path.suffix.lower() == ".eml" else mbox_messages
         counts = self.counts[id(unit)] = Counts(unit)
+        advanced = 0
         try:
             with open(path, "rb") as raw:
                 for message in messages(raw):
                     counts.read += 1
+                    self.run.advance(message.size)
+                    advanced += message.size
                     try:
                         self.message(message, unit, counts)
                     except Unreadable as e:
@@ -635,6 +648,9 @@ class _Scan:
         except OSError as e:
             self.run.errors.add(file_index, str(path), None, None,
                                 f"cannot read the file ({e.strerror})")
+        finally:
+            # The separator lines and whatever was passed over count too.
+            self.run.advance(path.stat().st_size - advanced if path.exists() else 0)
 
     def message(self, message: RawMessage, unit: Unit, counts: "Counts") -> None:
         headers = read_headers(message.data)

@@ -65,7 +65,7 @@ def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str
     _prepare_database(db)
     progress_box: list = [None]
     units: list[Unit] = []
-    mail = MailRun(db.conn, config, errors, imports)
+    mail = MailRun(db.conn, config, errors, imports, progress_box)
     for index, path in enumerate(paths):
         if is_mail(Path(path)):
             units.extend(mail.units(Path(path), index, table, imports))
@@ -74,7 +74,9 @@ def ingest_files(db: sqlite_utils.Database, paths: Sequence[Path], *, table: str
     # Parents first, whatever order the files or keys come in; of one
     # tracker's files, the one that says more of a job first.
     units.sort(key=lambda u: (TABLE_ORDER.index(u.table), u.rank, u.file_index))
-    progress_box[0] = Progress(streamed_size([Path(p) for p in paths]), progress)
+    progress_box[0] = Progress(
+        streamed_size([Path(p) for p in paths]) + mail.size(), progress
+    )
     conn = db.conn
     own = not conn.in_transaction
     synchronous = conn.execute("PRAGMA synchronous").fetchone()[0]
