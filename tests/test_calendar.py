@@ -294,3 +294,20 @@ def test_hostile_events_are_read_or_refused_in_one_line(search, tmp_path):
     result = ingest(search, garbage)
     assert "Traceback" not in result.output
     assert result.exit_code in (0, 1)
+
+
+def test_company_and_role_named_on_the_command_line_may_be_new(db_path, tmp_path):
+    # A fresh database: the invitation is the first thing known of the search.
+    path = invite(tmp_path, "hiring-system-invite.ics")
+    refused = ingest(db_path, path)
+    assert refused.exit_code == 1 and "name it with --company and --role" in refused.output
+    result = ingest(db_path, path, "--company", "Lindenhof Software GmbH", "--role", "Data Platform Engineer")
+    assert result.exit_code == 0, result.output
+    assert "companies: 1 inserted" in result.output and "interviews: 1 inserted" in result.output
+    (row,) = rounds(db_path)
+    assert (row["company"], row["role"], row["round"], row["stage"]) == (
+        "Lindenhof Software GmbH", "Data Platform Engineer", 1, "onsite",
+    )
+    # Read again: the same round, by its UID.
+    again = ingest(db_path, path, "--company", "Lindenhof Software GmbH", "--role", "Data Platform Engineer")
+    assert "interviews: 0 inserted, 0 updated, 1 unchanged" in again.output

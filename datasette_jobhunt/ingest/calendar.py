@@ -250,8 +250,16 @@ class Places:
             [uid],
         ).fetchone()
 
-    def application(self, event: Event) -> tuple[int, str, str]:
-        """(application id, company, role) of the event; raises Unplaced."""
+    def application(self, event: Event) -> tuple[int | tuple, str, str]:
+        """(application, company, role) of the event; raises Unplaced. The
+        application is its id, or, for one ``--company`` and ``--role`` name
+        that is not stored yet (the ingest creates it, as for any row), its
+        folded names."""
+        if self.company is not None and self.role is not None:
+            new = (fold(self.company), fold(self.role))
+            known = {c for c, forms in self.names.items() if any(fold(f) == new[0] for f in forms)}
+            if not known:
+                return new, self.company, self.role
         companies = self._companies(event)
         if not companies:
             raise Unplaced(
@@ -269,6 +277,8 @@ class Places:
         name = self.names[company_id][0]
         if self.role is not None:
             chosen = [r for r in rows if fold(r[1]) == fold(self.role)]
+            if not chosen and self.company is not None:
+                return (fold(name), fold(self.role)), name, self.role
             if not chosen:
                 raise Unplaced(f"{name} has no application for the role {self.role!r}")
         else:
@@ -286,7 +296,7 @@ class Places:
         application_id, role, _ = chosen[0]
         return application_id, name, role
 
-    def next_round(self, application_id: int) -> int:
+    def next_round(self, application_id: int | tuple) -> int:
         number = self.rounds.get(application_id, 0) + 1
         self.rounds[application_id] = number
         return number
