@@ -33,8 +33,9 @@ from .common_words import WORDS as COMMON_WORDS
 from .config import Config
 from .ingest.domains import website_host
 
-# Third-party personal data: recruiters' phone numbers and e-mail addresses.
-DEFAULT_LEFT_OUT = ("contacts",)
+# Third-party personal data: recruiters' phone numbers and e-mail addresses,
+# and the sentences of their mail that the inbox keeps.
+DEFAULT_LEFT_OUT = ("contacts", "inbox_suggestions")
 # Links, short names and calendar UIDs that may name the company outright
 # (acme.zoom.us, ...@acme.com); cleared by --anonymize.
 CLEARED_COLUMNS = {
@@ -481,7 +482,7 @@ def _redact(
         hide_contacts = _contact_scrubber(work, layout) if "contacts" in left_out_tables else None
         for table in left_out_tables:
             count = work.execute(f"delete from [{table}]").rowcount
-            report.append(Removed(table, count))
+            report.append(Removed(table.replace("_", " "), count))
         notes = "negotiation_notes"
         if notes not in left_out_tables and any(
             c["name"] == "private" for c in layout.columns.get(notes, [])

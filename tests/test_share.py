@@ -175,13 +175,15 @@ def test_default_share_leaves_out_contacts_and_private_notes(marked, tmp_path):
     # Nothing but the file itself, in rollback-journal mode (header bytes 18-19).
     assert sorted(p.name for p in out.iterdir()) == ["jobs.db", "metadata.yml"]
     assert data[18:20] == b"\x01\x01"
-    assert "Left out: contacts (3 rows); private negotiation notes (3 rows)" in result.output
+    assert (
+        "Left out: contacts (3 rows); inbox suggestions (0 rows); private negotiation notes (3 rows)"
+    ) in result.output
     for detail in (b"Recruiter 2", b"recruiter.two@mail", b"010-0200"):
         assert detail not in data
     # The mentor learns what kind of thing is missing, not how much of it.
     description = yaml.safe_load((out / "metadata.yml").read_text())["description"]
     assert description.startswith("A read-only copy of a job search, shared for advice on ")
-    assert "Left out: contacts; private negotiation notes." in description
+    assert "Left out: contacts; inbox suggestions; private negotiation notes." in description
 
     copy = sqlite_utils.Database(target)
     assert copy["contacts"].count == 0
@@ -635,3 +637,23 @@ def test_anonymize_replaces_short_forms(tmp_path):
     # The mentor's metadata never names them.
     mentor = (out / "metadata.yml").read_text().lower()
     assert "northwind" not in mentor and "bluefin" not in mentor
+
+
+def test_the_inbox_sentences_are_left_out_unless_included(tmp_path):
+    from builders import build_mail_search
+
+    source = build_mail_search(tmp_path / "jobs.db", ingest_mail=True)
+    sentences = [r[0] for r in sqlite_utils.Database(source).execute(
+        "select sentence from inbox_suggestions"
+    ).fetchall()]
+    assert sentences
+    out = tmp_path / "out"
+    result = shared_ok(source, "--out", out)
+    assert "inbox suggestions (3 rows)" in result.output
+    data = file_bytes(out / "jobs.db")
+    assert [s for s in sentences if s.encode() in data] == []
+    kept = tmp_path / "kept"
+    shared_ok(source, "--out", kept, "--include", "inbox_suggestions", "--include", "contacts")
+    copy = sqlite_utils.Database(kept / "jobs.db")
+    assert sorted(r["sentence"] for r in copy["inbox_suggestions"].rows) == sorted(sentences)
+    copy.close()
