@@ -36,7 +36,6 @@ from .urls import JobhuntUrls
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
-POST_ONLY_HEADERS = {"Allow": "POST"}
 # A path on this site: one leading slash (two would name another host), no
 # backslash (browsers read it as a slash), no space or control character.
 _SITE_PATH = re.compile(r"/(?![/\\])[^\\\s\x00-\x1f\x7f]*")
@@ -54,13 +53,9 @@ async def undo_view(request, datasette):
 async def _act(request, datasette: "Datasette", undo: bool) -> Response:
     from .pages import resolve_database
 
-    if request.method != "POST":
-        return await http_methods.error_response(
-            datasette, request, 405,
-            f"{request.method} is not accepted at {request.path}: "
-            "it takes the POST of a deadline's button",
-            title="Method not allowed", headers=POST_ONLY_HEADERS,
-        )
+    refused = await http_methods.post_only(datasette, request, "a deadline's button")
+    if refused is not None:
+        return refused
     db = await resolve_database(request, datasette)
     post = await permissions.writable_post(request, datasette, db.name)
     kind, row_id = _item(post)

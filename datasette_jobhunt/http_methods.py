@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from datasette.app import Datasette
 
 GET_ONLY_HEADERS = {"Allow": "GET"}
+POST_ONLY_HEADERS = {"Allow": "POST"}
 
 
 def not_allowed_message(path: str) -> str:
@@ -55,6 +56,18 @@ async def error_response(datasette: "Datasette", request, status: int, message: 
         request=request,
     )
     return Response.html(html, status=status, headers=headers)
+
+
+async def post_only(datasette: "Datasette", request, takes: str) -> Response | None:
+    """The 405 for anything but a POST at a button's route (``takes`` says
+    whose POST it takes), or None for a POST."""
+    if request.method == "POST":
+        return None
+    return await error_response(
+        datasette, request, 405,
+        f"{request.method} is not accepted at {request.path}: it takes the POST of {takes}",
+        title="Method not allowed", headers=POST_ONLY_HEADERS,
+    )
 
 
 def _on_jobhunt_route(request) -> bool:

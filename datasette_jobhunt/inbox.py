@@ -44,7 +44,6 @@ ACCEPT_WORDS = {
 # rejection sets its status whatever it was).
 _AT_LEAST = {"invitation": "interviewing", "offer": "offer"}
 _ID = re.compile(r"[0-9]{1,18}")
-POST_ONLY_HEADERS = {"Allow": "POST"}
 
 _PENDING_SQL = f"""
 select s.id, s.kind, s.received_at, s.sentence, s.company_id, s.application_id,
@@ -240,13 +239,9 @@ async def dismiss_view(request, datasette):
 async def _decide(request, datasette: "Datasette", what: str) -> Response:
     from .pages import resolve_database
 
-    if request.method != "POST":
-        return await http_methods.error_response(
-            datasette, request, 405,
-            f"{request.method} is not accepted at {request.path}: it takes the POST of the "
-            "inbox's Accept and Dismiss buttons",
-            title="Method not allowed", headers=POST_ONLY_HEADERS,
-        )
+    refused = await http_methods.post_only(datasette, request, "the inbox's Accept and Dismiss buttons")
+    if refused is not None:
+        return refused
     db = await resolve_database(request, datasette)
     post = await permissions.writable_post(request, datasette, db.name)
     suggestion_id = _whole_number(post, "id", "the id of a suggestion in the inbox")
