@@ -52,7 +52,7 @@ from typing import Any, Iterable, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..vocabulary import CLOSED_APPLICATION_STATUSES
-from . import domains
+from . import domains, naming
 from .columns import fold
 
 _VIDEO = re.compile(
@@ -283,11 +283,7 @@ class Places:
                 raise Unplaced(f"{name} has no application for the role {self.role!r}")
         else:
             text = f"{event.summary}\n{event.description}"
-            chosen = [r for r in rows if _mentions(text, r[1])]
-            # "Data Platform Engineer" names that role, not "Platform Engineer" too.
-            chosen = [r for r in chosen if not any(
-                o is not r and _mentions(o[1], r[1]) and len(o[1]) > len(r[1]) for o in chosen
-            )]
+            chosen = naming.roles_named(rows, text)
             if len(chosen) != 1:
                 chosen = [r for r in rows if r[2] not in CLOSED_APPLICATION_STATUSES]
             if len(chosen) != 1:
@@ -320,7 +316,7 @@ class Places:
         if by_domain:
             return by_domain
         text = f"{event.summary}\n{event.description}"
-        return {c for c, forms in self.names.items() if any(_mentions(text, f) for f in forms)}
+        return {c for c, forms in self.names.items() if any(naming.mentions(text, f) for f in forms)}
 
 
 def interview_rows(events: Iterable[Event], places: Places,
@@ -445,10 +441,3 @@ def _int(value) -> int:
     except (TypeError, ValueError):
         return 0
 
-
-def _mentions(text: str, name: str) -> bool:
-    """Whether ``name`` appears in ``text`` as whole words, ignoring case."""
-    name = name.strip()
-    if len(name) < 2:
-        return False
-    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I) is not None

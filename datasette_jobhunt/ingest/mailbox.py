@@ -73,7 +73,7 @@ from typing import IO, Any, Iterator
 from ..config import Config
 from ..deadlines import zone
 from ..vocabulary import CLOSED_APPLICATION_STATUSES
-from . import calendar, domains
+from . import calendar, domains, naming
 from .columns import fold
 from .errors import ErrorLog
 from .readers import Imports, Unit
@@ -503,8 +503,7 @@ class Companies:
         """The application a message is about: the one whose role it names,
         else the company's only open one, else its only one."""
         apps = self.applications.get(company_id, [])
-        words = fold(text)
-        named = [a for a in apps if re.search(rf"(?<!\w){re.escape(fold(a[1]))}(?!\w)", words)]
+        named = naming.roles_named(apps, text)
         if len(named) == 1:
             return named[0][0]
         open_ = [a for a in apps if a[2] not in CLOSED_APPLICATION_STATUSES]
