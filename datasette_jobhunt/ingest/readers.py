@@ -120,10 +120,14 @@ def open_units(path: Path, file_index: int, table: str | None, errors: ErrorLog,
         reason = "no such file" if not path.exists() else "not a file"
         errors.add(file_index, file, None, None, f"cannot read the file ({reason})")
         return []
+    if (imports.tool or imports.maps) and fmt not in ("csv", "tsv"):
+        errors.add(
+            file_index, file, None, None,
+            "--from and --map read CSV or TSV exports; save the export as CSV",
+        )
+        return []
     if fmt in STREAMED:
-        layout = _export_layout(path, fmt, table, imports, errors, file_index)
-        if layout is False:
-            return []
+        layout = _export_layout(path, fmt, table, imports)
         if layout is not None:
             unit = Unit(file_index, file, "applications", lambda: iter(()), layout=layout)
             unit.rows = lambda: _stream_rows(path, fmt, unit, errors, progress_box[0], imports)
@@ -139,12 +143,6 @@ def open_units(path: Path, file_index: int, table: str | None, errors: ErrorLog,
         unit = Unit(file_index, file, name, lambda: iter(()))
         unit.rows = lambda: _stream_rows(path, fmt, unit, errors, progress_box[0])
         return [unit]
-    if imports.tool or imports.maps:
-        errors.add(
-            file_index, file, None, None,
-            "--from and --map read CSV or TSV exports; save the export as CSV",
-        )
-        return []
     if fmt == "ics":
         unit = Unit(file_index, file, "interviews", lambda: iter(()))
         unit.rows = lambda: _calendar_rows(path, unit, errors, imports)
@@ -175,17 +173,10 @@ def open_units(path: Path, file_index: int, table: str | None, errors: ErrorLog,
     return units
 
 
-def _export_layout(path: Path, fmt: str, table: str | None, imports: Imports, errors: ErrorLog,
-                   file_index: int) -> Layout | None | bool:
-    """The layout of another tracker's export, None for a file of ours, False
-    when the file cannot be read (the reading proper reports why)."""
+def _export_layout(path: Path, fmt: str, table: str | None, imports: Imports) -> Layout | None:
+    """The layout of another tracker's export (a CSV or TSV file), or None
+    for a file of ours (and for one the reading proper will refuse)."""
     if fmt == "jsonl":
-        if imports.tool or imports.maps:
-            errors.add(
-                file_index, str(path), None, None,
-                "--from and --map read CSV or TSV exports; save the export as CSV",
-            )
-            return False
         return None
     if table is not None and not (imports.tool or imports.maps):
         return None
