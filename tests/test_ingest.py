@@ -613,11 +613,14 @@ def test_a_row_the_database_refuses_is_named(db_path, tmp_path, bad_line):
 @pytest.mark.now("2026-11-15T09:00:00+00:00")
 def test_connection_settings_are_restored_after_an_ingest(db_path, tmp_path, fixed_now, monkeypatch):
     # The ingest reads the status_history stamp once and relaxes syncing for
-    # its own transaction; a connection that lives on gets both back.
+    # its own transaction, with a larger page cache; a connection that lives
+    # on gets all of them back.
     db = sqlite_utils.Database(db_path)
     db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA cache_size = -1000")
     ingest_files(db, [write(tmp_path, "applications.csv", "company,role\nAcme,Engineer\n")])
     assert db.execute("PRAGMA synchronous").fetchone() == (2,)
+    assert db.execute("PRAGMA cache_size").fetchone() == (-1000,)
     monkeypatch.setenv("JOBHUNT_NOW", "2026-11-16T10:30:00+00:00")
     with db.conn:
         db.execute("update applications set status = 'screening'")
