@@ -34,6 +34,13 @@ from .vocabulary import CLOSED_APPLICATION_STATUSES, OPEN_APPLICATION_STATUSES
 TABLES = ("interviews", "offers")
 MOVING_COLUMNS = frozenset({"stage", "outcome", "status"})
 
+# The status an application created for a row of these tables starts at:
+# the rules would raise it there as soon as the row is written, and a
+# status_history row for the step in between would record nothing that
+# happened. (An interview's stage decides between screening and
+# interviewing, so an application created for one starts at the default.)
+CREATED_FOR = {"offers": "offer"}
+
 OPEN = OPEN_APPLICATION_STATUSES
 # The open statuses in order as one string: a later status is found further on.
 _PATH = "," + ",".join(OPEN) + ","

@@ -448,9 +448,10 @@ def test_second_ingest_changes_nothing(db_path, tmp_path, fixed_now):
     assert {datetime.fromisoformat(r["at"]) for r in before["status_history"]} == {
         datetime.fromisoformat("2026-11-15T09:00:00-05:00")
     }
-    # Three applications created, two of them then moved to "offer" by their
-    # offers (the third gives its status itself).
-    assert len(before["status_history"]) == 5
+    # Three applications created: one with the status it gives itself, two
+    # for their offers, at "offer" straight away.
+    assert [(r["from_status"], r["to_status"]) for r in before["status_history"]] == [
+        (None, "interviewing"), (None, "offer"), (None, "offer")]
     second = run(db_path, path, csv_path)
     assert snapshot(db_path) == before
     assert {t: c for t, c in second.counts.items()} == {
@@ -524,10 +525,11 @@ def test_parents_are_created_once(db_path, tmp_path):
     assert report.counts["applications"]["inserted"] == 2
     db = sqlite_utils.Database(db_path)
     assert db.execute("select name from companies").fetchall() == [("Acme",)]
-    # Created as applied, then moved to offer by their offers.
+    # Created for their offers, at offer: one status_history row each.
     assert db.execute("select role, status from applications order by id").fetchall() == [
         ("Engineer", "offer"), ("Manager", "offer")]
-    assert db.execute("select count(*) from status_history").fetchone() == (4,)
+    assert db.execute("select from_status, to_status from status_history").fetchall() == [
+        (None, "offer"), (None, "offer")]
 
 
 def test_note_without_revision_goes_to_the_highest_revision(db_path, tmp_path):

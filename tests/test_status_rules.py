@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 import sqlite_utils
 
-from datasette_jobhunt import records
+from datasette_jobhunt import records, status_rules
 from datasette_jobhunt.config import Config
 from datasette_jobhunt.ingest import ingest_files
 
@@ -64,10 +64,9 @@ RULES = [
 ]
 
 
-def _steps(expected):
-    return [("applied", expected[0])] + [
-        (a, b) for a, b in zip(expected, expected[1:])
-    ]
+def _steps(expected, start="applied"):
+    path = [start] + [status for status in expected if status != start]
+    return list(zip(path, path[1:]))
 
 
 @pytest.mark.now(NOW)
@@ -89,8 +88,23 @@ def test_each_rule_from_ingest(conn, db_path, tmp_path, table, rows, _, moves):
     ]
     ingest(db_path, tmp_path, "\n".join(lines) + "\n")
     assert status(conn) == moves[-1]
-    # Created applied by its first child, then moved once per batch at most.
-    assert history(conn) == [(None, "applied")] + _steps(moves)
+    # Created by its first child (for an offer at "offer" already), then
+    # moved once per batch at most.
+    start = status_rules.CREATED_FOR.get(table, "applied")
+    assert history(conn) == [(None, start)] + _steps(moves, start)
+
+
+# The least row of each table that moves an application.
+BARE = {"offers": {"revision": "1"}, "interviews": {"round": "1"}}
+
+
+@pytest.mark.parametrize("table", sorted(status_rules.CREATED_FOR))
+def test_an_application_created_for_a_row_starts_where_the_rules_take_it(conn, table):
+    # Created first, the bare row then written: the rules move it to the
+    # status an application created for that row starts at.
+    form(conn, "applications", APPLIED)
+    form(conn, table, {**APPLIED, **BARE[table]})
+    assert status(conn) == status_rules.CREATED_FOR[table]
 
 
 @pytest.mark.now(NOW)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterable, Sequence
 
+from ..status_rules import CREATED_FOR
 from .columns import fold
 from .errors import ErrorLog
 from .readers import Unit
@@ -60,7 +61,7 @@ class Parents:
             key = p.identity[:2]
             if key not in applications and key not in keys:
                 keys[key] = p.parent
-        new = self.application_ids(keys, create)
+        new = self.application_ids(keys, create, CREATED_FOR.get(spec.name))
         if create:
             return [(p, applications[p.identity[:2]], None) for p in batch], new
         return self.offers(unit, batch, [applications.get(p.identity[:2]) for p in batch]), set()
@@ -130,10 +131,11 @@ class Parents:
             for id_, name in self.conn.execute(sql, chunk):
                 self.companies[fold(name)] = id_
 
-    def application_ids(self, keys: dict[tuple[str, str], tuple], create: bool) -> set[int]:
+    def application_ids(self, keys: dict[tuple[str, str], tuple], create: bool,
+                        status: str | None = None) -> set[int]:
         """Fill the cache for folded (company, role) keys, each with the row's
         parent key as written (company, role[, revision]); returns the ids of
-        new applications."""
+        new applications, created with ``status`` (else the default)."""
         applications = self.applications
         wanted = {k: v for k, v in keys.items() if k not in applications}
         if not wanted:
@@ -156,7 +158,11 @@ class Parents:
         ]
         if not (missing and create):
             return set()
-        self._create("applications", ("company_id", "role"), missing)
+        if status is None:
+            self._create("applications", ("company_id", "role"), missing)
+        else:
+            self._create("applications", ("company_id", "role", "status"),
+                         [(c, r, status) for c, r in missing])
         self._fetch_applications(missing, by_company)
         return {applications[(by_company[c], fold(r))] for c, r in missing}
 
