@@ -50,6 +50,38 @@ class CheckedRow:
     own: tuple  # the row's own key as SQLite compares it
 
 
+@dataclass(slots=True)
+class PlainBatch:
+    """CSV rows read a column at a time: every row's values, parent key and
+    identity as check() would give them, except the rows left ``unread``."""
+    lines: list[int]
+    stored: list[str]  # the columns stored as given (parents' keys aside), in file order
+    columns: list[list[Any]]  # their values, one list per column; None where a row has none
+    parents: list[tuple]  # each row's parent key as written
+    identities: list[tuple]  # each row's folded natural key
+    own_from: int  # where the row's own key starts in its identity
+    unread: set[int]  # rows check() must read and report
+    gaps: dict[int, list[str]]  # by row: the columns it gives no value
+    gap_columns: set[str]  # the columns some row gives no value
+
+    def rows(self) -> list[CheckedRow | None]:
+        """A CheckedRow per row, None for the unread ones."""
+        stored, unread, gaps, own_from = self.stored, self.unread, self.gaps, self.own_from
+        checked: list[CheckedRow | None] = []
+        for index, line, parent, identity, values in zip(
+            count(), self.lines, self.parents, self.identities, zip(*self.columns),
+        ):
+            if index in unread:
+                checked.append(None)
+                continue
+            row = dict(zip(stored, values))
+            if index in gaps:
+                for name in gaps[index]:
+                    del row[name]
+            checked.append(CheckedRow(line, parent, row, {}, identity, identity[own_from:]))
+        return checked
+
+
 # How a file's column is read: the stored name, its parser (None when the
 # table has no such column), its memo (None for free text: stripping is
 # cheaper than a lookup) and whether it may hold an amount with a symbol.
@@ -176,13 +208,21 @@ class RowChecker:
 
     def plain_rows(self, spec: TableSpec, fields: list[Field], rows: list[tuple[int, list]]
                    ) -> list[CheckedRow | None]:
-        """CSV rows checked a column at a time, for speed: a CheckedRow for each
-        row that check() would pass without a word, the same one check() would
-        give; None for the others (a cell that does not parse, a missing key,
-        an amount with a symbol), which check() then reads and reports.
+        """CSV rows checked a column at a time (see plain()): a CheckedRow for
+        each row that check() would pass without a word, the same one check()
+        would give; None for the others, which check() then reads and reports."""
+        batch = self.plain(spec, fields, rows)
+        return [None] * len(rows) if batch is None else batch.rows()
+
+    def plain(self, spec: TableSpec, fields: list[Field], rows: list[tuple[int, list]]
+              ) -> PlainBatch | None:
+        """CSV rows read a column at a time, for speed; None when a column is
+        unknown or a key column missing, so that check() reads every row.
 
         Each column is converted in one go where its parser can (``many``),
         else through its memo, else cell by cell; nothing is reported here.
+        Rows with a cell that does not parse, a missing key or an amount with
+        a symbol are left ``unread``, for check() to read and report.
         """
         width = len(fields)
         names = [column for column, *_ in fields]
@@ -191,13 +231,14 @@ class RowChecker:
         if any(parse is None for _, parse, _, _ in fields) or not all(
             k in where for k in parent_keys + spec.keys
         ):
-            return [None] * len(rows)
+            return None
         # A short row's missing cells are empty ones; a long row's extra cells are blank.
         table = [cells if len(cells) == width else (cells + [""] * width)[:width]
                  for _, cells in rows]
         columns: list[list] = []
         unread: set[int] = set()  # rows check() must read
         gaps: dict[int, list[str]] = {}  # by row: the columns with no value
+        gap_columns: set[str] = set()
         for field, cells in zip(fields, zip(*table)):
             values, blank, bad = self.plain_column(field, list(cells))
             columns.append(values)
@@ -205,8 +246,10 @@ class RowChecker:
             if field[0] in parent_keys or field[0] in spec.keys:
                 # No value for a key is a missing key, which check() reports.
                 unread.update(blank)
-            else:
+            elif blank:
+                gap_columns.add(field[0])
                 for index in blank:
+                    values[index] = None
                     gaps.setdefault(index, []).append(field[0])
         # The natural key as check() folds it: parents' always, the own key's
         # where the column is NOCASE.
@@ -215,21 +258,17 @@ class RowChecker:
             for k in spec.keys
         ]
         stored = [n for n in names if n not in parent_keys]
-        own_from = len(parent_keys)
-        checked: list[CheckedRow | None] = []
-        for index, (line, _), parent, identity, values in zip(
-            count(), rows, zip(*[columns[where[k]] for k in parent_keys]), zip(*identities),
-            zip(*[columns[where[n]] for n in stored]),
-        ):
-            if index in unread:
-                checked.append(None)
-                continue
-            row = dict(zip(stored, values))
-            if index in gaps:
-                for name in gaps[index]:
-                    del row[name]
-            checked.append(CheckedRow(line, parent, row, {}, identity, identity[own_from:]))
-        return checked
+        return PlainBatch(
+            lines=[line for line, _ in rows],
+            stored=stored,
+            columns=[columns[where[n]] for n in stored],
+            parents=list(zip(*[columns[where[k]] for k in parent_keys])) or [()] * len(rows),
+            identities=list(zip(*identities)),
+            own_from=len(parent_keys),
+            unread=unread,
+            gaps=gaps,
+            gap_columns=gap_columns,
+        )
 
     def plain_column(self, field: Field, cells: list[str]
                      ) -> tuple[list[Any], list[int], list[int]]:
