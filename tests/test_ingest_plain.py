@@ -155,3 +155,95 @@ def test_plain_digits_are_the_rows_check_gives():
         assert [(k, type(v), v) for k, v in quick.values.items()] == [
             (k, type(v), v) for k, v in slow.values.items()]
         assert (quick.parent, quick.identity, quick.own) == (slow.parent, slow.identity, slow.own)
+
+
+# Files whose batches are all plain and all new, inserted straight from their
+# columns, next to some that are not (a gap where a default applies, a
+# repeated key, rows already stored): each must store and report what the
+# same rows store and report as JSON, which goes row by row.
+NEW_ROWS = {
+    "no currency column": [
+        ("offers", ["company", "role", "revision", "base_salary"],
+         [["Acme", "Eng", "1", "100000"], ["Acme", "Eng", "2", "110000"]]),
+    ],
+    "blank cells": [
+        ("offers", ["company", "role", "revision", "currency", "vesting_years", "title", "base_salary"],
+         [["Acme", "Eng", "1", "", "4", "", "100000"], ["Globex", "Ops", "1", "EUR", "3", "Lead", ""]]),
+    ],
+    "a gap where the default applies": [
+        ("offers", ["company", "role", "revision", "vesting_years"],
+         [["Acme", "Eng", "1", ""], ["Acme", "Eng", "2", "3"]]),
+    ],
+    "statuses given and moved": [
+        ("applications", ["company", "role", "status", "applied_on"],
+         [["Acme", "Eng", "screening", "2026-01-05"], ["Acme", "Ops", "", "2026-01-06"],
+          ["Globex", "Eng", "saved", ""]]),
+        ("offers", ["company", "role", "revision", "status"],
+         [["Acme", "Eng", "1", ""], ["Acme", "Ops", "1", "accepted"], ["Initech", "QA", "1", "declined"],
+          ["Initech", "Dev", "1", ""]]),
+        ("interviews", ["company", "role", "round", "stage"],
+         [["Globex", "Eng", "1", "screening"], ["Hooli", "Eng", "1", "technical"]]),
+    ],
+    "every status given": [
+        ("applications", ["company", "role", "status"],
+         [["Acme", "Eng", "screening"], ["Acme", "Ops", "Applied"]]),
+        ("offers", ["company", "role", "revision"], [["Acme", "Eng", "1"], ["Acme", "Ops", "1"]]),
+    ],
+    "companies and weights": [
+        ("companies", ["name", "website"], [["Acme", "acme.example"], ["Globex", ""]]),
+        ("weight_profiles", ["profile", "factor", "weight"], [["default", "pto", "20"]]),
+    ],
+    "ratings need a score": [
+        ("ratings", ["company", "role", "criterion", "score"], [["Acme", "Eng", "team", ""]]),
+    ],
+}
+
+
+def ingest_report(path, files):
+    db = sqlite_utils.Database(path)
+    try:
+        return ingest_files(db, files).lines()
+    except IngestError as e:
+        return e.errors
+    finally:
+        db.close()
+
+
+def every_table(path):
+    db = sqlite_utils.Database(path)
+    try:
+        return {
+            table: [{k: (type(v).__name__, v) for k, v in row.items()}
+                    for row in db.query(f"select * from [{table}] order by id")]
+            for table in TABLES if table != "negotiation_notes"
+        } | {"status_history": list(db.query("select application_id, from_status, to_status "
+                                             "from status_history order by id"))}
+    finally:
+        db.close()
+
+
+@pytest.mark.now("2026-11-15T09:00:00+00:00")
+@pytest.mark.parametrize("twice", [False, True], ids=["once", "twice"])
+@pytest.mark.parametrize("case", list(NEW_ROWS))
+def test_rows_inserted_from_columns_are_the_rows_json_gives(tmp_path, fixed_now, db_path, case, twice):
+    results = []
+    for kind in ("csv", "jsonl"):
+        (tmp_path / kind).mkdir()
+        files = []
+        for table, header, rows in NEW_ROWS[case]:
+            file = tmp_path / kind / f"{table}.{kind}"
+            if kind == "csv":
+                out = io.StringIO()
+                csv.writer(out).writerows([header, *rows])
+                file.write_text(out.getvalue(), encoding="utf-8")
+            else:
+                file.write_text("\n" + "".join(
+                    json.dumps({k: v for k, v in zip(header, row) if v != ""}) + "\n" for row in rows))
+            files.append(file)
+        path = tmp_path / f"{kind}.db"
+        path.write_bytes(db_path.read_bytes())
+        reports = [ingest_report(path, files) for _ in range(2 if twice else 1)]
+        results.append((every_table(path), [[line.replace(f"{tmp_path / kind / 'x'}"[:-1], "").replace(f".{kind}", "")
+                                              for line in report]
+                                            for report in reports]))
+    assert results[0] == results[1]

@@ -45,26 +45,41 @@ class Parents:
         reported and dropped. Also the ids of parents created just now."""
         if spec.parent is None:
             return [(p, None, None) for p in batch], set()
+        if spec.parent == "offer":
+            self._bound()
+            keys = {p.identity[:2]: p.parent for p in batch}
+            self.application_ids(keys, create=False)
+            applications = self.applications
+            return self.offers(unit, batch, [applications.get(p.identity[:2]) for p in batch]), set()
+        ids, new = self.ids(spec, [p.identity for p in batch], [p.parent for p in batch])
+        return list(zip(batch, ids, [None] * len(batch))), new
+
+    def ids(self, spec: TableSpec, identities: Sequence[tuple], parents: Sequence[tuple]
+            ) -> tuple[list[int], set[int]]:
+        """The company or application id of each row, by its folded natural key
+        and its parent key as written, creating the missing ones; also the ids
+        created just now."""
+        self._bound()
+        if spec.parent == "company":
+            new = self.company_ids(zip([i[0] for i in identities], [p[0] for p in parents]),
+                                   create=True)
+            companies = self.companies
+            return [companies[i[0]] for i in identities], new
+        applications = self.applications
+        keys: dict[tuple[str, str], tuple] = {}
+        for identity, parent in zip(identities, parents):
+            key = identity[:2]
+            if key not in applications and key not in keys:
+                keys[key] = parent
+        new = self.application_ids(keys, True, CREATED_FOR.get(spec.name))
+        return [applications[i[:2]] for i in identities], new
+
+    def _bound(self) -> None:
         # Bounded memory: start over rather than grow with the file.
         if len(self.companies) > CACHE_LIMIT:
             self.companies.clear()
         if len(self.applications) > CACHE_LIMIT:
             self.applications.clear()
-        if spec.parent == "company":
-            new = self.company_ids(((p.identity[0], p.parent[0]) for p in batch), create=True)
-            companies = self.companies
-            return [(p, companies[p.identity[0]], None) for p in batch], new
-        create = spec.parent == "application"
-        applications = self.applications
-        keys: dict[tuple[str, str], tuple] = {}
-        for p in batch:
-            key = p.identity[:2]
-            if key not in applications and key not in keys:
-                keys[key] = p.parent
-        new = self.application_ids(keys, create, CREATED_FOR.get(spec.name))
-        if create:
-            return [(p, applications[p.identity[:2]], None) for p in batch], new
-        return self.offers(unit, batch, [applications.get(p.identity[:2]) for p in batch]), set()
 
     def offers(self, unit: Unit, batch: list[CheckedRow], app_ids: list[int | None]
                ) -> list[Resolved]:

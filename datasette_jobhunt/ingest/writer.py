@@ -12,6 +12,10 @@ by this run without remembering every key: rows inserted by the run have ids
 above the table's largest id when the run began, and the older rows the run
 writes (or finds unchanged) are marked in a bitmap of ids. Where the earlier
 row was is remembered for the most recent keys only, to name it in the error.
+
+A batch of CSV rows that are all plain and all new (the first import of a
+file, most often) is inserted straight from its columns (insert_new),
+without a dict per row; any other batch goes row by row (flush).
 """
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ from .errors import ErrorLog
 from .parents import Parents, Resolved
 from .readers import Unit
 from .report import IngestReport
-from .rows import CheckedRow, Field, RowChecker
+from .rows import CheckedRow, Field, PlainBatch, RowChecker
 from .sql import Refused, chunks, insert_rows, keyed
 from .tables import TABLE_ORDER, TABLES, TableSpec, singular
 
@@ -57,6 +61,15 @@ class BatchWriter:
             self.first_new[table] = top + 1
             self.touched[table] = bytearray((top >> 3) + 1)
         self.places: dict[str, dict[tuple, tuple[str, int, tuple]]] = {t: {} for t in TABLE_ORDER}
+        # Per table: the columns where NULL is not the same as leaving the
+        # column out of an INSERT (it has a default, or refuses NULL).
+        self.defaulted: dict[str, frozenset[str]] = {
+            table: frozenset(
+                name for _, name, _, notnull, default, _ in
+                conn.execute(f"PRAGMA table_info([{table}])") if notnull or default is not None
+            )
+            for table in TABLE_ORDER
+        }
 
     def load(self, unit: Unit) -> None:
         """Every row of ``unit``, checked and written in batches."""
@@ -73,7 +86,7 @@ class BatchWriter:
         file = unit.file
         rows = unit.rows()
         while True:
-            # Rows are read a batch ahead: CSV rows are checked a column at a
+            # Rows are read a batch ahead: CSV rows are read a column at a
             # time first, and only those that need it one by one.
             chunk = list(islice(rows, batch_size))
             if not chunk:
@@ -82,7 +95,14 @@ class BatchWriter:
             if unit.header is not None:
                 if header_fields is None:
                     header_fields = checker.fields(spec, unit.header, unit.date_order)
-                plain = checker.plain_rows(spec, header_fields, chunk)
+                columns = checker.plain(spec, header_fields, chunk)
+                if columns is not None:
+                    # The rows before these are written first, as they came.
+                    self.flush(spec, unit, batch)
+                    batch, identities = [], set()
+                    if self.insert_new(spec, unit, columns):
+                        continue
+                    plain = columns.rows()
             for index, (line, raw) in enumerate(chunk):
                 pending = plain[index] if plain else None
                 if pending is None:
@@ -195,7 +215,7 @@ class BatchWriter:
                 (pending.line, tuple(values[c] for c in changed) + (before["id"],))
             )
         for columns, params in inserts.items():
-            self.insert(unit, spec.name, columns, params)
+            self.insert(unit, spec.name, columns, [p for _, p in params], [line for line, _ in params])
             self.report.add(spec.name, "inserted", len(params))
         for columns, params in updates.items():
             sql = (
@@ -205,17 +225,80 @@ class BatchWriter:
             self.write(unit, sql, params)
             self.report.add(spec.name, "updated", len(params))
         self.report.add(spec.name, "unchanged", unchanged)
+        self.move_statuses(
+            spec, [parent_id for _, parent_id, _ in rows],
+            [(parent_id, p.values["role"]) for p, parent_id, _ in rows if "status" in p.values]
+            if spec.name == "applications" else [],
+        )
+
+    def move_statuses(self, spec: TableSpec, parent_ids: list[int | None],
+                      explicit: list[tuple[int, str]]) -> None:
+        """After a batch, once and set-based: the status rules for the
+        applications the batch's interviews or offers belong to, or for
+        applications rows, those whose status the batch sets itself as
+        (company id, role): the rules leave those be."""
         rules = self.rules
-        if rules is not None:
-            # Once per batch, set-based: the applications this batch moves, or
-            # those whose status it sets itself (the rules leave those be).
-            if spec.name in MOVES_STATUS:
-                rules.children_written({parent_id for _, parent_id, _ in rows})
-            elif spec.name == "applications":
-                rules.explicit_statuses(
-                    [(parent_id, p.values["role"]) for p, parent_id, _ in rows
-                     if "status" in p.values]
-                )
+        if rules is None:
+            return
+        if spec.name in MOVES_STATUS:
+            rules.children_written(set(parent_ids))
+        elif explicit:
+            rules.explicit_statuses(explicit)
+
+    def insert_new(self, spec: TableSpec, unit: Unit, batch: PlainBatch) -> bool:
+        """Insert a batch of CSV rows straight from its columns, when every row
+        was read, names its key once and is new, gives every column a new row
+        needs, and leaves out no column whose default would then apply.
+        Otherwise False, with nothing written but the rows' missing parents,
+        and the batch goes row by row."""
+        if batch.unread or spec.parent == "offer":
+            return False
+        if not (set(spec.required) <= set(batch.stored)) or not batch.gap_columns.isdisjoint(
+                self.defaulted[spec.name] | set(spec.required)):
+            return False
+        n = len(batch.lines)
+        if len(set(batch.identities)) < n:
+            return False
+        names = list(batch.stored)
+        columns = list(batch.columns)
+        own = [columns[names.index(k)] for k in spec.keys]
+        parent_column = spec.parent_column
+        if parent_column is None:
+            parent_ids: list[int | None] = [None] * n
+            keys = list(zip(*own))
+        else:
+            parent_ids, new = self.parents.ids(spec, batch.identities, batch.parents)
+            # Rows of a parent created just now cannot exist yet: not asked for.
+            keys = [key for key in zip(parent_ids, *own) if key[0] not in new]
+            names.append(parent_column)
+            columns.append(parent_ids)
+        key_columns = ((parent_column,) if parent_column else ()) + spec.keys
+        if keys and self.stored_rows(spec, key_columns, keys):
+            return False
+        if spec.name == "offers":
+            # A new offer without a currency is in the configured one.
+            default = self.config.currency
+            if "currency" in names:
+                index = names.index("currency")
+                columns[index] = [c if c is not None else default for c in columns[index]]
+            else:
+                names.append("currency")
+                columns.append([default] * n)
+        self.insert(unit, spec.name, tuple(names), list(zip(*columns)), batch.lines)
+        self.report.add(spec.name, "inserted", n)
+        places = self.places[spec.name]
+        for identity, line, parent in zip(batch.identities, batch.lines, batch.parents):
+            if identity not in places:
+                if len(places) >= PLACES_LIMIT:
+                    places.clear()
+                places[identity] = (unit.file, line, parent)
+        explicit: list[tuple[int, str]] = []
+        if spec.name == "applications" and "status" in names:
+            explicit = [(parent_id, role) for parent_id, role, status in zip(
+                parent_ids, columns[names.index("role")], columns[names.index("status")])
+                if status is not None]
+        self.move_statuses(spec, parent_ids, explicit)
+        return True
 
     def repeated(self, spec: TableSpec, unit: Unit, pending: CheckedRow,
                  before: dict[str, Any]) -> None:
@@ -254,6 +337,13 @@ class BatchWriter:
             for pending, _, _ in rows:
                 values = pending.values
                 keys.append(tuple([values[k] for k in spec.keys]))
+        return self.stored_rows(spec, key_columns, keys)
+
+    def stored_rows(self, spec: TableSpec, key_columns: tuple[str, ...], keys: list[tuple]
+                    ) -> dict[tuple, dict[str, Any]]:
+        """The stored rows with these keys (values of ``key_columns``), by key
+        as SQLite compares it."""
+        parent_column = spec.parent_column
         found: dict[tuple, dict] = {}
         width = len(key_columns)
         for chunk in chunks(keys, max(1, 4000 // width)):
@@ -270,14 +360,13 @@ class BatchWriter:
     # savepoint per batch would copy every page the batch touches into a
     # sub-journal.)
 
-    def insert(self, unit: Unit, table: str, columns: tuple[str, ...],
-               params: list[tuple[int, tuple]]) -> None:
-        cursor = self.conn.cursor()
-        rows = [p for _, p in params]
+    def insert(self, unit: Unit, table: str, columns: tuple[str, ...], rows: list[tuple],
+               lines: list[int]) -> None:
+        """``rows`` of ``columns``, from these ``lines`` of the unit's file."""
         try:
-            insert_rows(cursor, table, columns, rows)
+            insert_rows(self.conn.cursor(), table, columns, rows)
         except Refused as refused:
-            self.errors.at(unit, params[refused.index][0], None,
+            self.errors.at(unit, lines[refused.index], None,
                            f"the database refused the row: {refused.error}")
 
     def write(self, unit: Unit, sql: str, params: list[tuple[int, tuple]]) -> None:
