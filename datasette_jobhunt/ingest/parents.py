@@ -136,9 +136,10 @@ class Parents:
         missing = [n for f, n in wanted.items() if f not in companies]
         if not (missing and create):
             return set()
-        self._create("companies", ("name",), [(n,) for n in missing])
-        self._fetch_companies(missing)
-        return {companies[f] for f, n in wanted.items() if n in missing}
+        created = self._create("companies", ("name",), [(n,) for n in missing], "id, name")
+        for id_, name in created:
+            companies[fold(name)] = id_
+        return {id_ for id_, _ in created}
 
     def _fetch_companies(self, names: list[str]) -> None:
         for chunk in chunks(names, 500):
@@ -174,12 +175,14 @@ class Parents:
         if not (missing and create):
             return set()
         if status is None:
-            self._create("applications", ("company_id", "role"), missing)
+            created = self._create("applications", ("company_id", "role"), missing,
+                                   "id, company_id, role")
         else:
-            self._create("applications", ("company_id", "role", "status"),
-                         [(c, r, status) for c, r in missing])
-        self._fetch_applications(missing, by_company)
-        return {applications[(by_company[c], fold(r))] for c, r in missing}
+            created = self._create("applications", ("company_id", "role", "status"),
+                                   [(c, r, status) for c, r in missing], "id, company_id, role")
+        for id_, company_id, role in created:
+            applications[(by_company[company_id], fold(role))] = id_
+        return {id_ for id_, _, _ in created}
 
     def _fetch_applications(self, pairs: list[tuple[int, str]], by_company: dict[int, str]) -> None:
         for chunk in chunks(pairs, 500):
@@ -189,9 +192,12 @@ class Parents:
             for id_, company_id, role in self.conn.execute(sql, params):
                 self.applications[(by_company[company_id], fold(role))] = id_
 
-    def _create(self, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    def _create(self, table: str, columns: Sequence[str], rows: Sequence[tuple],
+                returning: str) -> list[tuple]:
+        """Insert ``rows``; the new rows' ``returning`` columns."""
         try:
-            insert_rows(self.conn.cursor(), table, columns, rows)
+            created = insert_rows(self.conn.cursor(), table, columns, rows, returning)
         except Refused as refused:
             raise refused.error
         self.report.add(table, "inserted", len(rows))
+        return created

@@ -21,23 +21,26 @@ class Refused(Exception):
 
 
 def insert_rows(cursor: sqlite3.Cursor, table: str, columns: Sequence[str],
-                rows: Sequence[tuple]) -> None:
+                rows: Sequence[tuple], returning: str | None = None) -> list[tuple]:
     """Insert ``rows``, many per statement: SQLite builds the lookup table of a
     ``CHECK (x IN (...))`` and sets up each trigger once per statement, so one
     row per statement costs several times more. Raises Refused with the
-    index of the first row a constraint refuses."""
+    index of the first row a constraint refuses. With ``returning`` (column
+    names), the inserted rows' values of those columns, in no set order."""
     width = len(columns)
     per = max(1, min(ROWS_PER_INSERT, MAX_PARAMS // width))
     head = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES "
     one = "(" + ", ".join("?" * width) + ")"
-    many = head + ", ".join([one] * per)
-    single = head + one
+    tail = f" RETURNING {returning}" if returning else ""
+    many = head + ", ".join([one] * per) + tail
+    single = head + one + tail
     execute = cursor.execute
+    returned: list[tuple] = []
     for start in range(0, len(rows), per):
         chunk = rows[start : start + per]
         try:
             if len(chunk) == per:
-                execute(many, list(chain.from_iterable(chunk)))
+                returned += execute(many, list(chain.from_iterable(chunk))).fetchall()
                 continue
         except sqlite3.IntegrityError:
             # The statement wrote none of its rows: again one by one, to
@@ -45,9 +48,10 @@ def insert_rows(cursor: sqlite3.Cursor, table: str, columns: Sequence[str],
             pass
         for offset, row in enumerate(chunk):
             try:
-                execute(single, row)
+                returned += execute(single, row).fetchall()
             except sqlite3.IntegrityError as e:
                 raise Refused(start + offset, e)
+    return returned
 
 
 def keyed(table: str, columns: Sequence[str], rows: int, select: str) -> str:
