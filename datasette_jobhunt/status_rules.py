@@ -41,6 +41,13 @@ MOVING_COLUMNS = frozenset({"stage", "outcome", "status"})
 # interviewing, so an application created for one starts at the default.)
 CREATED_FOR = {"offers": "offer"}
 
+
+def settled_when_created(table: str, columns: Iterable[str]) -> bool:
+    """Whether an application created for rows of ``table`` giving these
+    columns is already where the rules take it: none of the columns can move
+    it past the status it was created at."""
+    return table in CREATED_FOR and MOVING_COLUMNS.isdisjoint(columns)
+
 OPEN = OPEN_APPLICATION_STATUSES
 # The open statuses in order as one string: a later status is found further on.
 _PATH = "," + ",".join(OPEN) + ","

@@ -189,6 +189,11 @@ NEW_ROWS = {
          [["Acme", "Eng", "screening"], ["Acme", "Ops", "Applied"]]),
         ("offers", ["company", "role", "revision"], [["Acme", "Eng", "1"], ["Acme", "Ops", "1"]]),
     ],
+    "every offer status given": [
+        ("offers", ["company", "role", "revision", "status"],
+         [["Acme", "Eng", "1", "accepted"], ["Acme", "Ops", "1", "pending"],
+          ["Initech", "QA", "1", "declined"]]),
+    ],
     "companies and weights": [
         ("companies", ["name", "website"], [["Acme", "acme.example"], ["Globex", ""]]),
         ("weight_profiles", ["profile", "factor", "weight"], [["default", "pto", "20"]]),

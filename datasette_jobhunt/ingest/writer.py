@@ -26,7 +26,7 @@ from typing import Any
 from ..config import Config
 from ..normalize import NormalizeError, check_currency
 from ..status_rules import TABLES as MOVES_STATUS
-from ..status_rules import IngestRules
+from ..status_rules import IngestRules, settled_when_created
 from .errors import ErrorLog
 from .parents import Parents, Resolved
 from .readers import Unit
@@ -292,12 +292,16 @@ class BatchWriter:
                 if len(places) >= PLACES_LIMIT:
                     places.clear()
                 places[identity] = (unit.file, line, parent)
+        moved = parent_ids
+        if parent_column and settled_when_created(spec.name, names):
+            # Their new applications are where the rules would take them.
+            moved = [parent_id for parent_id in parent_ids if parent_id not in new]
         explicit: list[tuple[int, str]] = []
         if spec.name == "applications" and "status" in names:
             explicit = [(parent_id, role) for parent_id, role, status in zip(
                 parent_ids, columns[names.index("role")], columns[names.index("status")])
                 if status is not None]
-        self.move_statuses(spec, parent_ids, explicit)
+        self.move_statuses(spec, moved, explicit)
         return True
 
     def repeated(self, spec: TableSpec, unit: Unit, pending: CheckedRow,
