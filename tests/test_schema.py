@@ -137,6 +137,37 @@ async def test_datasette_search_box_uses_the_index(db_path):
     assert [r["topic"] for r in searched.json()] == ["equity"]
 
 
+def test_no_index_only_repeats_the_start_of_another(db_path):
+    # Such an index answers no lookup the other cannot, and every write pays for it.
+    db = sqlite_utils.Database(db_path)
+    partial = {name for (name,) in db.execute(
+        "select name from sqlite_master where type = 'index' and sql like '% WHERE %'")}
+    for table in db.table_names():
+        indexes = [i for i in db[table].indexes if i.name not in partial]
+        for short in indexes:
+            for long in indexes:
+                assert not (short is not long and long.columns[:len(short.columns)] == short.columns), (
+                    f"{short.name} repeats the start of {long.name}")
+
+
+def test_an_older_file_loses_the_indexes_that_repeat_a_unique_key(tmp_path):
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    schema.migrations.apply(db, stop_before="m_drop_redundant_indexes")
+    # As the first version of the schema made them.
+    for table, column in [("applications", "company_id"), ("contacts", "company_id"),
+                          ("interviews", "application_id"), ("offers", "application_id"),
+                          ("ratings", "application_id"), ("negotiation_notes", "offer_id"),
+                          ("status_history", "application_id")]:
+        db.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_{column} ON {table}({column})")
+    add_offer(db)
+    assert schema.init(db) == ["m_drop_redundant_indexes"]
+    names = {name for (name,) in db.execute("select name from sqlite_master where type = 'index'")}
+    assert names.isdisjoint(schema.REDUNDANT_INDEXES)
+    assert {i.name for i in db["offers"].indexes} == {
+        "sqlite_autoindex_offers_1", "idx_offers_decision_deadline"}
+
+
 def test_init_twice_applies_nothing_and_changes_nothing(db_path):
     db = sqlite_utils.Database(db_path)
     add_offer(db)

@@ -517,8 +517,8 @@ def test_statistics_are_rebuilt_from_the_copy(marked, tmp_path):
     copy = sqlite_utils.Database(tmp_path / "out" / "jobs.db")
     stats = {r["idx"]: r["stat"] for r in copy.query("select * from sqlite_stat1")}
     # The left-out contacts leave no statistics behind; the kept tables have fresh ones.
-    assert "idx_contacts_company_id" not in stats
-    assert stats["idx_offers_application_id"].startswith("3 ")
+    assert "sqlite_autoindex_contacts_1" not in stats
+    assert stats["sqlite_autoindex_offers_1"].startswith("3 ")
 
 
 # --- the password without a prompt ---------------------------------------------
