@@ -30,14 +30,16 @@ from .tables import TableSpec
 MEMO_LIMIT = 5_000
 _BLANK = object()  # remembered for a cell that holds only spaces
 _UNREAD = object()  # a cell plain_rows leaves to check()
-_SPECIAL = (Money, Share)
+_SPECIAL = frozenset({Money, Share})
 
 
 def _folded(values: list[Any]) -> list[Any]:
     """A column's values as fold() gives them, at once where all are ASCII text."""
-    if all(value.__class__ is str for value in values) and "".join(values).isascii():
-        return list(map(str.lower, values))
-    return list(map(fold, values))
+    try:
+        text = "".join(values)
+    except TypeError:  # not all text
+        return list(map(fold, values))
+    return list(map(str.lower if text.isascii() else fold, values))
 
 
 @dataclass(slots=True)
@@ -293,18 +295,24 @@ class RowChecker:
         values = many(cells) if many is not None else None
         if values is not None:
             return values, [], []
+        # Parsed values are never None; the sentinels are looked for (in C)
+        # before they are looked up one by one.
         values = list(map(memo.get, cells))
-        missing = [index for index, value in enumerate(values) if value is None]
-        if missing:
+        if None in values:
+            missing = [index for index, value in enumerate(values) if value is None]
             given = [cells[index] for index in missing]
             found = many(given) if many is not None else None
             if found is None:
                 found = [self.plain_cell(parse, memo, value) for value in given]
             for index, value in zip(missing, found):
                 values[index] = value
-        blank = [index for index, value in enumerate(values) if value is _BLANK]
-        bad = [index for index, value in enumerate(values) if value is _UNREAD]
-        if money:
+        blank: list[int] = []
+        if _BLANK in values:
+            blank = [index for index, value in enumerate(values) if value is _BLANK]
+        bad: list[int] = []
+        if _UNREAD in values:
+            bad = [index for index, value in enumerate(values) if value is _UNREAD]
+        if money and not _SPECIAL.isdisjoint(map(type, values)):
             bad += [index for index, value in enumerate(values) if value.__class__ in _SPECIAL]
         return values, blank, bad
 
