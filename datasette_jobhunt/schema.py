@@ -82,7 +82,7 @@ def m001_tables(db: sqlite_utils.Database) -> None:
             source TEXT,
             job_url TEXT,
             location TEXT,
-            status TEXT NOT NULL DEFAULT 'applied' CHECK (status IN {sql.in_list(FIRST_APPLICATION_STATUSES)}),
+            status TEXT NOT NULL DEFAULT 'applied' CHECK {sql.one_of("status", FIRST_APPLICATION_STATUSES)},
             follow_up_on TEXT,
             rejected_on TEXT,
             feedback_requested_at TEXT,
@@ -93,7 +93,7 @@ def m001_tables(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY,
             company_id INTEGER NOT NULL REFERENCES companies(id),
             name TEXT NOT NULL COLLATE NOCASE,
-            kind TEXT CHECK (kind IN {sql.in_list(CONTACT_KINDS)}),
+            kind TEXT CHECK {sql.one_of("kind", CONTACT_KINDS)},
             email TEXT,
             phone TEXT,
             first_contacted_at TEXT,
@@ -105,12 +105,12 @@ def m001_tables(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY,
             application_id INTEGER NOT NULL REFERENCES applications(id),
             round INTEGER NOT NULL CHECK (round >= 1),
-            stage TEXT CHECK (stage IN {sql.in_list(INTERVIEW_STAGES)}),
-            format TEXT CHECK (format IN {sql.in_list(INTERVIEW_FORMATS)}),
+            stage TEXT CHECK {sql.one_of("stage", INTERVIEW_STAGES)},
+            format TEXT CHECK {sql.one_of("format", INTERVIEW_FORMATS)},
             scheduled_at TEXT,
             duration_min INTEGER,
             interviewers TEXT,
-            outcome TEXT NOT NULL DEFAULT 'pending' CHECK (outcome IN {sql.in_list(INTERVIEW_OUTCOMES)}),
+            outcome TEXT NOT NULL DEFAULT 'pending' CHECK {sql.one_of("outcome", INTERVIEW_OUTCOMES)},
             next_steps TEXT,
             my_questions TEXT,
             thank_you_sent_at TEXT,
@@ -121,8 +121,8 @@ def m001_tables(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY,
             application_id INTEGER NOT NULL REFERENCES applications(id),
             revision INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1),
-            is_final INTEGER NOT NULL DEFAULT 0 CHECK (is_final IN (0, 1)),
-            source TEXT CHECK (source IN {sql.in_list(OFFER_SOURCES)}),
+            is_final INTEGER NOT NULL DEFAULT 0 CHECK {sql.one_of("is_final", (0, 1))},
+            source TEXT CHECK {sql.one_of("source", OFFER_SOURCES)},
             received_on TEXT,
             decision_deadline TEXT,
             currency TEXT,
@@ -135,13 +135,13 @@ def m001_tables(db: sqlite_utils.Database) -> None:
             vesting_cliff_months REAL NOT NULL DEFAULT 12 CHECK (vesting_cliff_months >= 0),
             retirement_match_pct REAL,
             pto_days REAL,
-            remote TEXT CHECK (remote IN {sql.in_list(REMOTE_KINDS)}),
+            remote TEXT CHECK {sql.one_of("remote", REMOTE_KINDS)},
             commute_minutes REAL,
             start_date TEXT,
             title TEXT,
             location TEXT,
             benefits TEXT,
-            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN {sql.in_list(OFFER_STATUSES)}),
+            status TEXT NOT NULL DEFAULT 'pending' CHECK {sql.one_of("status", OFFER_STATUSES)},
             decided_at TEXT,
             decision_reason TEXT,
             notes TEXT,
@@ -159,12 +159,12 @@ def m001_tables(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY,
             offer_id INTEGER NOT NULL REFERENCES offers(id),
             at TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN {sql.in_list(NOTE_KINDS)}),
-            topic TEXT NOT NULL CHECK (topic IN {sql.in_list(NOTE_TOPICS)}),
+            kind TEXT NOT NULL CHECK {sql.one_of("kind", NOTE_KINDS)},
+            topic TEXT NOT NULL CHECK {sql.one_of("topic", NOTE_TOPICS)},
             amount_asked REAL CHECK (amount_asked IS NULL OR amount_asked >= 0),
             amount_offered REAL CHECK (amount_offered IS NULL OR amount_offered >= 0),
             body TEXT,
-            private INTEGER NOT NULL DEFAULT 0 CHECK (private IN (0, 1)),
+            private INTEGER NOT NULL DEFAULT 0 CHECK {sql.one_of("private", (0, 1))},
             UNIQUE (offer_id, at, kind, topic)
         );
         CREATE TABLE IF NOT EXISTS fx_rates (
@@ -409,7 +409,9 @@ def rebuild_table(db: sqlite_utils.Database, table: str, create_sql: str) -> Non
     if conn.in_transaction:
         raise RuntimeError(f"rebuilding {table} needs to start outside a transaction")
     temporary = f"_jobhunt_new_{table}"
-    head = re.match(rf"\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?\[?{table}\]?\s*\(", create_sql, re.I)
+    # The name as written, or quoted: SQLite keeps a renamed table's name in double quotes.
+    head = re.match(rf"\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:{table}|\[{table}\]|\"{table}\")\s*\(",
+                    create_sql, re.I)
     if head is None:
         raise ValueError(f"not a CREATE TABLE {table} statement: {create_sql[:60]!r}")
     create_temporary = f"CREATE TABLE [{temporary}] (" + create_sql[head.end():]
@@ -457,10 +459,17 @@ def m_saved_status(db: sqlite_utils.Database) -> None:
     stored = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'applications'"
     ).fetchone()[0]
-    old_check = f"status IN {sql.in_list(FIRST_APPLICATION_STATUSES)}"
-    new_check = f"status IN {sql.in_list(APPLICATION_STATUSES)}"
-    if new_check not in stored:
-        if stored.count(old_check) != 1:
+    # The CHECK as a list (files made before m_checks_without_lists) or as
+    # comparisons.
+    forms = [
+        (f"(status IN {sql.in_list(FIRST_APPLICATION_STATUSES)})",
+         f"(status IN {sql.in_list(APPLICATION_STATUSES)})"),
+        (sql.one_of("status", FIRST_APPLICATION_STATUSES), sql.one_of("status", APPLICATION_STATUSES)),
+    ]
+    if not any(new_check in stored for _, new_check in forms):
+        old_check, new_check = next(
+            (form for form in forms if stored.count(form[0]) == 1), (None, None))
+        if old_check is None:
             raise ValueError(
                 "applications.status has a CHECK this version does not know; "
                 "the file was changed by hand or by a newer version"
@@ -529,9 +538,9 @@ def m_inbox_suggestions(db: sqlite_utils.Database) -> None:
             received_at TEXT,
             company_id INTEGER NOT NULL REFERENCES companies(id),
             application_id INTEGER REFERENCES applications(id),
-            kind TEXT NOT NULL CHECK (kind IN {sql.in_list(SUGGESTION_KINDS)}),
+            kind TEXT NOT NULL CHECK {sql.one_of("kind", SUGGESTION_KINDS)},
             sentence TEXT NOT NULL,
-            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN {sql.in_list(SUGGESTION_STATUSES)}),
+            status TEXT NOT NULL DEFAULT 'pending' CHECK {sql.one_of("status", SUGGESTION_STATUSES)},
             decided_at TEXT
         )
         """
@@ -567,3 +576,32 @@ def m_drop_redundant_indexes(db: sqlite_utils.Database) -> None:
     # three such indexes besides the ones it needs.
     for name in REDUNDANT_INDEXES:
         db.execute(f"DROP INDEX IF EXISTS [{name}]")
+
+
+# A CHECK that a column holds one of a list of literal values, as older
+# files have them: CHECK (kind IN ('a', 'b')) or CHECK (private IN (0, 1)).
+_LISTED_CHECK = re.compile(r"CHECK \((\w+) IN \(((?:'(?:[^']|'')*'|\d+)(?:, (?:'(?:[^']|'')*'|\d+))*)\)\)")
+_LITERAL = re.compile(r"'((?:[^']|'')*)'|(\d+)")
+
+
+def checks_without_lists(create_sql: str) -> str:
+    """``create_sql`` with each CHECK of a list of values written as comparisons (sql.one_of)."""
+    def comparisons(match: re.Match) -> str:
+        values = [int(number) if number else text.replace("''", "'")
+                  for text, number in _LITERAL.findall(match.group(2))]
+        return "CHECK " + sql.one_of(match.group(1), tuple(values))
+
+    return _LISTED_CHECK.sub(comparisons, create_sql)
+
+
+@migrations(transactional=False)
+def m_checks_without_lists(db: sqlite_utils.Database) -> None:
+    # Older files check enum columns with IN lists, which cost SQLite a lookup
+    # table per statement and a probe per row (sql.one_of); the same checks
+    # as comparisons need a rebuild of each such table, rows and ids kept.
+    for table, create_sql in db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%CHECK (% IN (%'"
+    ).fetchall():
+        rewritten = checks_without_lists(create_sql)
+        if rewritten != create_sql:
+            rebuild_table(db, table, rewritten)

@@ -1,4 +1,5 @@
 """The schema: tables, keys, indexes, search, views, upgrades and status history."""
+import re
 import sqlite3
 from datetime import datetime
 
@@ -161,11 +162,61 @@ def test_an_older_file_loses_the_indexes_that_repeat_a_unique_key(tmp_path):
                           ("status_history", "application_id")]:
         db.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_{column} ON {table}({column})")
     add_offer(db)
-    assert schema.init(db) == ["m_drop_redundant_indexes"]
+    assert "m_drop_redundant_indexes" in schema.init(db)
     names = {name for (name,) in db.execute("select name from sqlite_master where type = 'index'")}
     assert names.isdisjoint(schema.REDUNDANT_INDEXES)
     assert {i.name for i in db["offers"].indexes} == {
         "sqlite_autoindex_offers_1", "idx_offers_decision_deadline"}
+
+
+def _as_listed(create_sql):
+    """A CREATE TABLE with each CHECK of values as an IN list, as older versions wrote them."""
+    return re.sub(
+        r"CHECK \((\w+) = ([^ )]+)((?: OR \1 = [^ )]+)*)\)",
+        lambda m: f"CHECK ({m.group(1)} IN ({', '.join(re.findall(r'= ([^ )]+)', m.group(0)))}))",
+        create_sql,
+    )
+
+
+def test_checks_compare_values_instead_of_listing_them(db_path):
+    # SQLite probes a lookup table per row for an IN list; see sql.one_of.
+    db = sqlite_utils.Database(db_path)
+    for name, create_sql in db.execute("select name, sql from sqlite_master where type = 'table'"):
+        assert schema.checks_without_lists(create_sql) == create_sql, name
+        # The older form, rewritten, is the form a new file has.
+        assert schema.checks_without_lists(_as_listed(create_sql)) == create_sql, name
+
+
+def test_an_older_file_gets_its_listed_checks_as_comparisons(tmp_path):
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    schema.migrations.apply(db, stop_before="m_checks_without_lists")
+    listed = []
+    for name, create_sql in db.execute("select name, sql from sqlite_master where type = 'table'").fetchall():
+        if _as_listed(create_sql) != create_sql:
+            schema.rebuild_table(db, name, _as_listed(create_sql))
+            listed.append(name)
+    assert set(listed) == {"applications", "contacts", "interviews", "offers", "negotiation_notes",
+                           "inbox_suggestions"}
+    assert "remote IN ('onsite', 'hybrid', 'remote')" in db["offers"].schema
+    app_id, offer_id = add_offer(db, status="offer")
+    db["negotiation_notes"].insert({"offer_id": offer_id, "at": "2026-03-01 10:00", "kind": "counter",
+                                    "topic": "signing", "private": 1})
+    kept = {t: list(db[t].rows) for t in TABLES}
+    assert schema.init(db) == ["m_checks_without_lists"]
+    assert {t: list(db[t].rows) for t in TABLES} == kept
+    for name in listed:
+        assert " IN (" not in db[name].schema, name
+    assert "CHECK (remote = 'onsite' OR remote = 'hybrid' OR remote = 'remote')" in db["offers"].schema
+    # Checked as before: a word of the list or nothing.
+    with pytest.raises(sqlite3.IntegrityError):
+        db["offers"].insert({"application_id": app_id, "revision": 2, "remote": "moon"})
+    with pytest.raises(sqlite3.IntegrityError):
+        db["negotiation_notes"].insert({"offer_id": offer_id, "at": "x", "kind": "ask", "topic": "base",
+                                        "private": 2})
+    db["offers"].insert({"application_id": app_id, "revision": 2, "remote": None, "is_final": 1})
+    assert [r["to_status"] for r in db.query("select to_status from status_history")][-1] == "offer"
+    assert set(db.view_names()) == VIEWS
 
 
 def test_init_twice_applies_nothing_and_changes_nothing(db_path):
@@ -292,11 +343,18 @@ async def test_jobhunt_now_stamps_history_written_through_datasette(db_path, mon
     assert _instant(rows[0]["at"]) == _instant(FAR_FUTURE)
 
 
-def test_the_saved_status_upgrade_keeps_every_row_key_and_trigger(tmp_path):
+@pytest.mark.parametrize("listed", [False, True], ids=["compared", "listed"])
+def test_the_saved_status_upgrade_keeps_every_row_key_and_trigger(tmp_path, listed):
     # A file as the schema stood before `saved`: its CHECK refuses the word.
+    # Files that old wrote their checks of values as IN lists.
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(path)
     schema.migrations.apply(db, stop_before="m_saved_status")
+    if listed:
+        for name, create_sql in db.execute("select name, sql from sqlite_master where type = 'table'").fetchall():
+            if _as_listed(create_sql) != create_sql:
+                schema.rebuild_table(db, name, _as_listed(create_sql))
+        assert "status IN ('applied', " in db["applications"].schema
     app_id, offer_id = add_offer(db, status="interviewing")
     db["interviews"].insert({"application_id": app_id, "round": 1, "notes": "Panel went well"})
     db["ratings"].insert({"application_id": app_id, "criterion": "team", "score": 4})
@@ -331,7 +389,13 @@ def test_the_saved_status_upgrade_keeps_every_row_key_and_trigger(tmp_path):
     # The same schema as a new file: table, indexes, triggers, views.
     fresh = tmp_path / "new.db"
     schema.init(sqlite_utils.Database(fresh))
-    assert schema_sql(path) == schema_sql(fresh)
+
+    def unquoted(rows):
+        # A rebuilt table's name is kept in quotes.
+        return [(kind, name, re.sub(r'^CREATE TABLE "(\w+)"', r"CREATE TABLE \1", text or ""))
+                for kind, name, text in rows]
+
+    assert unquoted(schema_sql(path)) == unquoted(schema_sql(fresh))
     # The new word is taken, an unknown one still refused, and changes still land in the history.
     db["applications"].insert({"id": 99, "company_id": 1, "role": "Other", "status": "saved"})
     db["applications"].update(99, {"status": "applied"})

@@ -22,9 +22,9 @@ class Refused(Exception):
 
 def insert_rows(cursor: sqlite3.Cursor, table: str, columns: Sequence[str],
                 rows: Sequence[tuple], returning: str | None = None) -> list[tuple]:
-    """Insert ``rows``, many per statement: SQLite builds the lookup table of a
-    ``CHECK (x IN (...))`` and sets up each trigger once per statement, so one
-    row per statement costs several times more. Raises Refused with the
+    """Insert ``rows``, many per statement: SQLite sets up a statement and each
+    trigger once per statement, so one row per statement costs several times
+    more. Raises Refused with the
     index of the first row a constraint refuses. With ``returning`` (column
     names), the inserted rows' values of those columns, in no set order."""
     width = len(columns)
