@@ -273,7 +273,7 @@ class BatchWriter:
             names.append(parent_column)
             columns.append(parent_ids)
         key_columns = ((parent_column,) if parent_column else ()) + spec.keys
-        if keys and self.stored_rows(spec, key_columns, keys):
+        if keys and self.any_stored(spec, key_columns, keys):
             return False
         if spec.name == "offers":
             # A new offer without a currency is in the configured one.
@@ -342,6 +342,15 @@ class BatchWriter:
                 values = pending.values
                 keys.append(tuple([values[k] for k in spec.keys]))
         return self.stored_rows(spec, key_columns, keys)
+
+    def any_stored(self, spec: TableSpec, key_columns: tuple[str, ...], keys: list[tuple]) -> bool:
+        """Whether a row with one of these keys (values of ``key_columns``) is stored."""
+        width = len(key_columns)
+        for chunk in chunks(keys, max(1, 4000 // width)):
+            sql = keyed(spec.name, key_columns, len(chunk), "1") + " LIMIT 1"
+            if self.conn.execute(sql, [v for key in chunk for v in key]).fetchone():
+                return True
+        return False
 
     def stored_rows(self, spec: TableSpec, key_columns: tuple[str, ...], keys: list[tuple]
                     ) -> dict[tuple, dict[str, Any]]:
