@@ -26,10 +26,11 @@ events here, places them and yields the rows.
 
 The application is found by the organiser's or attendees' addresses (a
 contact's address, or the domain of a company's website or of its contacts'
-addresses), else by a company's name or alias in SUMMARY or DESCRIPTION; then
-it is the one whose role the event names, or the company's only open
-application. When that is ambiguous or nothing matches, the error names the
-event and asks for ``--company`` and ``--role``.
+addresses), else by a company's name or alias (one no other company has) in
+SUMMARY or DESCRIPTION, as mail finds them too (directory.py); then it is
+the one whose role the event names, or the company's only open application.
+When that is ambiguous or nothing matches, the error names the event and
+asks for ``--company`` and ``--role``.
 
 What real invitations look like (samples of real captured mail and bug
 reports, rows replaced): Google Calendar's in the linux-mailinglist-archives
@@ -52,8 +53,9 @@ from typing import Any, Iterable, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..vocabulary import CLOSED_APPLICATION_STATUSES
-from . import domains, naming
+from . import naming
 from .columns import fold
+from .directory import Directory
 
 _VIDEO = re.compile(
     r"https?://[^\s<>\"]*(?:zoom\.us|zoomgov\.com|meet\.google\.com|teams\.microsoft\.com|"
@@ -216,25 +218,7 @@ class Places:
         self.conn = conn
         self.company = company
         self.role = role
-        self.names: dict[int, list[str]] = {}
-        self.domains: dict[str, set[int]] = {}
-        self.addresses: dict[str, int] = {}
-        for company_id, name, website, aliases in conn.execute(
-            "SELECT id, name, website, aliases FROM companies"
-        ):
-            forms = [name] + [a.strip() for a in (aliases or "").split(",") if a.strip()]
-            self.names[company_id] = [f for f in forms if f]
-            domain = domains.of_website(website)
-            if domain:
-                self.domains.setdefault(domain, set()).add(company_id)
-        for company_id, email in conn.execute(
-            "SELECT company_id, email FROM contacts WHERE email IS NOT NULL AND email != ''"
-        ):
-            address = email.strip().lower()
-            self.addresses[address] = company_id
-            domain = domains.of_address(address)
-            if domains.names_a_company(domain):
-                self.domains.setdefault(domain, set()).add(company_id)
+        self.directory = Directory.read(conn)
         self.rounds: dict[int, int] = dict(
             conn.execute("SELECT application_id, max(round) FROM interviews GROUP BY application_id")
         )
@@ -256,10 +240,8 @@ class Places:
         that is not stored yet (the ingest creates it, as for any row), its
         folded names."""
         if self.company is not None and self.role is not None:
-            new = (fold(self.company), fold(self.role))
-            known = {c for c, forms in self.names.items() if any(fold(f) == new[0] for f in forms)}
-            if not known:
-                return new, self.company, self.role
+            if not self.directory.called(self.company):
+                return (fold(self.company), fold(self.role)), self.company, self.role
         companies = self._companies(event)
         if not companies:
             raise Unplaced(
@@ -267,14 +249,14 @@ class Places:
                 "name it with --company and --role"
             )
         if len(companies) > 1:
-            names = " or ".join(sorted(self.names[c][0] for c in companies))
+            names = " or ".join(sorted(self.directory.names[c] for c in companies))
             raise Unplaced(f"it could be {names}; name it with --company and --role")
         (company_id,) = companies
         rows = self.conn.execute(
             "SELECT id, role, status FROM applications WHERE company_id = ? ORDER BY id",
             [company_id],
         ).fetchall()
-        name = self.names[company_id][0]
+        name = self.directory.names[company_id]
         if self.role is not None:
             chosen = [r for r in rows if fold(r[1]) == fold(self.role)]
             if not chosen and self.company is not None:
@@ -298,25 +280,20 @@ class Places:
         return number
 
     def _companies(self, event: Event) -> set[int]:
+        directory = self.directory
         if self.company is not None:
-            wanted = fold(self.company)
-            found = {c for c, forms in self.names.items() if any(fold(f) == wanted for f in forms)}
+            found = directory.called(self.company)
             if not found:
                 raise Unplaced(f"--company {self.company!r}: no such company in the database")
             return found
-        people = [p for p in [event.organizer, *event.attendees] if p is not None]
-        by_address = {self.addresses[a] for a, _ in people if a in self.addresses}
+        people = [p[0] for p in [event.organizer, *event.attendees] if p is not None and p[0]]
+        by_address = set().union(*map(directory.at_address, people))
         if by_address:
             return by_address
-        by_domain: set[int] = set()
-        for address, _ in people:
-            known = domains.within(domains.of_address(address), self.domains)
-            if known is not None:
-                by_domain |= self.domains[known]
+        by_domain = set().union(*map(directory.at_domain, people))
         if by_domain:
             return by_domain
-        text = f"{event.summary}\n{event.description}"
-        return {c for c, forms in self.names.items() if any(naming.mentions(text, f) for f in forms)}
+        return directory.named_in(f"{event.summary}\n{event.description}")
 
 
 def interview_rows(events: Iterable[Event], places: Places,

@@ -75,6 +75,7 @@ from ..deadlines import zone
 from ..vocabulary import CLOSED_APPLICATION_STATUSES
 from . import calendar, domains, naming
 from .columns import fold
+from .directory import Directory
 from .errors import ErrorLog
 from .readers import Imports, Unit
 
@@ -420,77 +421,49 @@ class Stored:
 
 @dataclass
 class Companies:
-    """The database's companies as mail finds them, read once per run."""
+    """The database's companies as mail finds them, read once per run: the
+    directory (directory.py), with each company's contacts and applications."""
 
-    names: dict[int, str] = field(default_factory=dict)
-    domains: dict[str, set[int]] = field(default_factory=dict)
-    addresses: dict[str, set[int]] = field(default_factory=dict)
-    words: re.Pattern | None = None  # every name and alias, as whole words
-    by_word: dict[str, int] = field(default_factory=dict)
+    directory: Directory = field(default_factory=Directory)
     tenants: dict[str, set[int]] = field(default_factory=dict)  # Workday tenants
     contacts: dict[int, list[Stored]] = field(default_factory=dict)
     applications: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, conn: sqlite3.Connection) -> "Companies":
-        found = cls()
-        words: dict[str, set[int]] = {}
-        for id_, name, aliases, website in conn.execute(
-            "SELECT id, name, aliases, website FROM companies"
-        ):
-            found.names[id_] = name
-            domain = domains.of_website(website)
-            if domain:
-                found.domains.setdefault(domain, set()).add(id_)
-            for word in [name, *(aliases or "").split(",")]:
-                word = " ".join(word.split())
-                if len(word) >= 2:
-                    words.setdefault(fold(word), set()).add(id_)
-                    found.tenants.setdefault(re.sub(r"[^0-9a-z]", "", fold(word)), set()).add(id_)
+        found = cls(Directory.read(conn))
+        # A Workday sender's address is the tenant: the name, letters and digits only.
+        for form, ids in found.directory.forms.items():
+            found.tenants.setdefault(re.sub(r"[^0-9a-z]", "", form), set()).update(ids)
         for company_id, name, email, first, replied in conn.execute(
             "SELECT company_id, name, email, first_contacted_at, replied_at FROM contacts "
             "WHERE company_id IS NOT NULL ORDER BY id"
         ):
             found.contacts.setdefault(company_id, []).append(Stored(name, email, first, replied))
-            address = (email or "").strip().lower()
-            if "@" not in address:
-                continue
-            found.addresses.setdefault(address, set()).add(company_id)
-            domain = domains.of_address(address)
-            if domains.names_a_company(domain):
-                found.domains.setdefault(domain, set()).add(company_id)
         for id_, company_id, role, status in conn.execute(
             "SELECT id, company_id, role, status FROM applications ORDER BY id"
         ):
             found.applications.setdefault(company_id, []).append((id_, role, status))
-        # A word shared by two companies names neither.
-        found.by_word = {w: next(iter(ids)) for w, ids in words.items() if len(ids) == 1}
-        if found.by_word:
-            alternatives = "|".join(re.escape(w) for w in sorted(found.by_word, key=len, reverse=True))
-            found.words = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
         return found
 
-    def named_in(self, text: str) -> set[int]:
-        if self.words is None or not text:
-            return set()
-        return {self.by_word[m.group(0)] for m in self.words.finditer(fold(text))}
+    @property
+    def names(self) -> dict[int, str]:
+        return self.directory.names
 
     def sender(self, headers: Headers) -> tuple[int | None, str | None]:
         """The company a message comes from, or (None, why not) when it is
         not told apart from another; (None, None) for no company's mail."""
+        directory = self.directory
         domain = domains.of_address(headers.address)
         system = domains.within(domain, domains.HIRING_SYSTEMS)
         if system is not None:
-            ids = self.named_in(headers.name) or self.named_in(headers.subject)
+            ids = directory.named_in(headers.name) or directory.named_in(headers.subject)
             if not ids:
                 tenant = headers.address.partition("@")[0]
                 ids = set(self.tenants.get(tenant, ())) if domains.HIRING_SYSTEMS[system] == "Workday" else set()
             what = f"a {domains.HIRING_SYSTEMS[system]} message"
         else:
-            ids = set(self.addresses.get(headers.address, ()))
-            if not ids:
-                known = domains.within(domain, self.domains)
-                ids = set(self.domains[known]) if known else set()
+            ids = directory.at_address(headers.address) or directory.at_domain(headers.address)
             what = f"mail from {domain}"
         if len(ids) == 1:
             return next(iter(ids)), None
