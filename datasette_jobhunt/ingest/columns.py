@@ -61,9 +61,20 @@ def _digits(cells: list[str], longest: int) -> bool:
             and max(map(len, cells)) <= longest)
 
 
-def _many_amounts(cells: list[str]) -> list[float] | None:
-    # amount's own first test, for every cell at once.
-    return list(map(float, cells)) if _digits(cells, 12) else None
+def _many(convert: Callable[[str], Any], longest: int, low: float | None = None,
+          high: float | None = None) -> Callable[[list[str]], list | None]:
+    """A parser's ``many``: the column's cells converted at once when every
+    one is digits no longer than ``longest`` (the parser's own first test)
+    and every number is within the bounds; else None."""
+    def many(cells: list[str]) -> list | None:
+        if not _digits(cells, longest):
+            return None
+        numbers = list(map(convert, cells))
+        if (low is None or min(numbers) >= low) and (high is None or max(numbers) <= high):
+            return numbers
+        return None
+
+    return many
 
 
 def amount(value: Any) -> Any:
@@ -91,8 +102,8 @@ def bonus(value: Any) -> Any:
 
 
 # Digits never end with "%": a column of them is read as amounts.
-amount.many = _many_amounts  # type: ignore[attr-defined]
-bonus.many = _many_amounts  # type: ignore[attr-defined]
+amount.many = _many(float, 12)  # type: ignore[attr-defined]
+bonus.many = amount.many  # type: ignore[attr-defined]
 
 
 def date_text(value: Any, order: str | None = None, zone: tzinfo | None = None) -> str:
@@ -140,15 +151,7 @@ def int_in(low: int | None = None, high: int | None = None) -> Parser:
                 return number
         return parse_int(value, low, high)
 
-    def many(cells: list[str]) -> list[int] | None:
-        if not _digits(cells, 9):
-            return None
-        numbers = list(map(int, cells))
-        if (low is None or min(numbers) >= low) and (high is None or max(numbers) <= high):
-            return numbers
-        return None
-
-    parse.many = many  # type: ignore[attr-defined]
+    parse.many = _many(int, 9, low, high)  # type: ignore[attr-defined]
     return parse
 
 
@@ -160,15 +163,7 @@ def real_in(low: float | None = None, high: float | None = None) -> Parser:
                 return number
         return parse_real(value, low, high)
 
-    def many(cells: list[str]) -> list[float] | None:
-        if not _digits(cells, 12):
-            return None
-        numbers = list(map(float, cells))
-        if (low is None or min(numbers) >= low) and (high is None or max(numbers) <= high):
-            return numbers
-        return None
-
-    parse.many = many  # type: ignore[attr-defined]
+    parse.many = _many(float, 12, low, high)  # type: ignore[attr-defined]
     return parse
 
 
