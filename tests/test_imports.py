@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from builders import snapshot
+from builders import snapshot, write_metadata
 from click.testing import CliRunner
 
 from datasette_jobhunt.cli import cli
@@ -72,15 +72,18 @@ def test_huntr_lists_become_stages_and_placeholders_are_empty(db_path, tmp_path)
     assert any("'Dream Jobs' (1 row)" in line for line in lines)
 
 
+def ingest_teal(db_path, tmp_path, timezone):
+    """Teal's sample read through the CLI, with the plugin configured for ``timezone``."""
+    metadata = write_metadata(tmp_path / "metadata.yml", timezone=timezone)
+    result = ingest(db_path, export(tmp_path, "teal.csv"), "-m", metadata)
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def test_teal_status_json_and_utc_times(db_path, tmp_path):
     # New York: Teal's follow-up is local midnight written in UTC, and an
     # application sent late in the evening is still that evening's.
-    metadata = tmp_path / "metadata.yml"
-    metadata.write_text("plugins:\n  datasette-jobhunt:\n    timezone: America/New_York\n")
-    result = CliRunner().invoke(
-        cli, ["ingest", str(db_path), str(export(tmp_path, "teal.csv")), "-m", str(metadata)]
-    )
-    assert result.exit_code == 0, result.output
+    result = ingest_teal(db_path, tmp_path, "America/New_York")
     apps = applications(db_path)
     northwind = apps[("Northwind Traders", "Backend Engineer")]
     assert northwind["status"] == "applied"
@@ -94,12 +97,7 @@ def test_teal_status_json_and_utc_times(db_path, tmp_path):
 
 
 def test_teal_time_in_the_configured_zone_changes_the_date(db_path, tmp_path):
-    metadata = tmp_path / "metadata.yml"
-    metadata.write_text("plugins:\n  datasette-jobhunt:\n    timezone: Asia/Tokyo\n")
-    result = CliRunner().invoke(
-        cli, ["ingest", str(db_path), str(export(tmp_path, "teal.csv")), "-m", str(metadata)]
-    )
-    assert result.exit_code == 0, result.output
+    ingest_teal(db_path, tmp_path, "Asia/Tokyo")
     # 2026-03-02T23:30:00Z is the morning of 3 March in Tokyo.
     assert applications(db_path)[("Northwind Traders", "Backend Engineer")]["applied_on"] == "2026-03-03"
 
