@@ -61,15 +61,7 @@ class BatchWriter:
             self.first_new[table] = top + 1
             self.touched[table] = bytearray((top >> 3) + 1)
         self.places: dict[str, dict[tuple, tuple[str, int, tuple]]] = {t: {} for t in TABLE_ORDER}
-        # Per table: the columns where NULL is not the same as leaving the
-        # column out of an INSERT (it has a default, or refuses NULL).
-        self.defaulted: dict[str, frozenset[str]] = {
-            table: frozenset(
-                name for _, name, _, notnull, default, _ in
-                conn.execute(f"PRAGMA table_info([{table}])") if notnull or default is not None
-            )
-            for table in TABLE_ORDER
-        }
+        self._defaulted: dict[str, frozenset[str]] = {}
 
     def load(self, unit: Unit) -> None:
         """Every row of ``unit``, checked and written in batches."""
@@ -254,7 +246,7 @@ class BatchWriter:
         if batch.unread or spec.parent == "offer":
             return False
         if not (set(spec.required) <= set(batch.stored)) or not batch.gap_columns.isdisjoint(
-                self.defaulted[spec.name] | set(spec.required)):
+                self.defaulted(spec.name) | set(spec.required)):
             return False
         n = len(batch.lines)
         if len(set(batch.identities)) < n:
@@ -303,6 +295,18 @@ class BatchWriter:
                 if status is not None]
         self.move_statuses(spec, moved, explicit)
         return True
+
+    def defaulted(self, table: str) -> frozenset[str]:
+        """The columns where NULL is not the same as leaving the column out of
+        an INSERT (it has a default, or refuses NULL); read when a batch first
+        asks, so that a form's one-row write does not."""
+        found = self._defaulted.get(table)
+        if found is None:
+            found = self._defaulted[table] = frozenset(
+                name for _, name, _, notnull, default, _ in
+                self.conn.execute(f"PRAGMA table_info([{table}])") if notnull or default is not None
+            )
+        return found
 
     def repeated(self, spec: TableSpec, unit: Unit, pending: CheckedRow,
                  before: dict[str, Any]) -> None:
