@@ -42,6 +42,14 @@ BATCH_SIZE = 1000
 PLACES_LIMIT = 5_000
 
 
+def _remember(places: dict[tuple, tuple[str, int, tuple]], identity: tuple,
+              place: tuple[str, int, tuple]) -> None:
+    """Where a key was first given (file, line, parent as written), within PLACES_LIMIT."""
+    if len(places) >= PLACES_LIMIT:
+        places.clear()
+    places[identity] = place
+
+
 class BatchWriter:
     def __init__(self, conn: sqlite3.Connection, config: Config, errors: ErrorLog,
                  report: IngestReport, checker: RowChecker, parents: Parents,
@@ -123,9 +131,7 @@ class BatchWriter:
                     self.flush(spec, unit, batch)
                     batch, identities = [], set()
                 if identity not in places:
-                    if len(places) >= PLACES_LIMIT:
-                        places.clear()
-                    places[identity] = (file, line, pending.parent)
+                    _remember(places, identity, (file, line, pending.parent))
                 batch.append(pending)
                 identities.add(identity)
         self.flush(spec, unit, batch)
@@ -281,9 +287,7 @@ class BatchWriter:
         places = self.places[spec.name]
         for identity, line, parent in zip(batch.identities, batch.lines, batch.parents):
             if identity not in places:
-                if len(places) >= PLACES_LIMIT:
-                    places.clear()
-                places[identity] = (unit.file, line, parent)
+                _remember(places, identity, (unit.file, line, parent))
         moved = parent_ids
         if parent_column and settled_when_created(spec.name, names):
             # Their new applications are where the rules would take them.
