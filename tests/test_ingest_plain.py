@@ -1,4 +1,4 @@
-"""CSV rows are checked a column at a time (RowChecker.plain_rows), and only
+"""CSV rows are checked a column at a time (RowChecker.plain), and only
 the rows that need it one by one (RowChecker.check); JSON rows always one by
 one. Both ways must store the same values, of the same types, and report the
 same problems."""
@@ -124,7 +124,7 @@ def test_plain_rows_are_the_rows_check_gives(placeholders):
     lines = list(range(2, len(rows) + 2))
     checker = RowChecker(ErrorLog(), placeholders=placeholders)
     fields = checker.fields(spec, COLUMNS)
-    plain = checker.plain_rows(spec, fields, list(zip(lines, rows)))
+    plain = checker.plain(spec, fields, list(zip(lines, rows))).rows()
     unit = Unit(0, "offers.csv", "offers", lambda: iter(()), header=COLUMNS)
     read = [checker.check(spec, unit, line, fields, cells, set())
             for line, cells in zip(lines, rows)]
@@ -148,7 +148,7 @@ def test_plain_digits_are_the_rows_check_gives():
     lines = list(range(2, len(DIGITS) + 2))
     checker = RowChecker(ErrorLog(), placeholders=True)
     fields = checker.fields(spec, COLUMNS)
-    plain = checker.plain_rows(spec, fields, list(zip(lines, DIGITS)))
+    plain = checker.plain(spec, fields, list(zip(lines, DIGITS))).rows()
     unit = Unit(0, "offers.csv", "offers", lambda: iter(()), header=COLUMNS)
     for quick, line, cells in zip(plain, lines, DIGITS):
         slow = checker.check(spec, unit, line, fields, cells, set())

@@ -6,8 +6,8 @@ message`` lines to the error log, one per problem, and is dropped. How a
 file's columns are read is worked out once per header (or per JSON row
 shape), and parsed values are remembered per column, within fixed bounds.
 
-CSV rows are first read a batch at a time, column by column (plain_rows):
-the rows whose every cell is plain come out as the CheckedRow check() would
+CSV rows are first read a batch at a time, column by column (plain()): the
+rows whose every cell is plain come out as the CheckedRow check() would
 give, and only the others go through check(), which reports their problems.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ from .tables import TableSpec
 # Parsers are pure, so a remembered value is exactly what parsing gives.
 MEMO_LIMIT = 5_000
 _BLANK = object()  # remembered for a cell that holds only spaces
-_UNREAD = object()  # a cell plain_rows leaves to check()
+_UNREAD = object()  # a cell plain() leaves to check()
 _SPECIAL = frozenset({Money, Share})
 
 
@@ -64,7 +64,11 @@ class PlainBatch:
     own_from: int  # where the row's own key starts in its identity
     unread: set[int]  # rows check() must read and report
     gaps: dict[int, list[str]]  # by row: the columns it gives no value
-    gap_columns: set[str]  # the columns some row gives no value
+
+    @property
+    def gap_columns(self) -> set[str]:
+        """The columns some row gives no value."""
+        return set().union(*self.gaps.values())
 
     def rows(self) -> list[CheckedRow | None]:
         """A CheckedRow per row, None for the unread ones."""
@@ -208,14 +212,6 @@ class RowChecker:
             memo[value] = parsed
         return parsed
 
-    def plain_rows(self, spec: TableSpec, fields: list[Field], rows: list[tuple[int, list]]
-                   ) -> list[CheckedRow | None]:
-        """CSV rows checked a column at a time (see plain()): a CheckedRow for
-        each row that check() would pass without a word, the same one check()
-        would give; None for the others, which check() then reads and reports."""
-        batch = self.plain(spec, fields, rows)
-        return [None] * len(rows) if batch is None else batch.rows()
-
     def plain(self, spec: TableSpec, fields: list[Field], rows: list[tuple[int, list]]
               ) -> PlainBatch | None:
         """CSV rows read a column at a time, for speed; None when a column is
@@ -240,7 +236,6 @@ class RowChecker:
         columns: list[list] = []
         unread: set[int] = set()  # rows check() must read
         gaps: dict[int, list[str]] = {}  # by row: the columns with no value
-        gap_columns: set[str] = set()
         for field, cells in zip(fields, zip(*table)):
             values, blank, bad = self.plain_column(field, list(cells))
             columns.append(values)
@@ -248,8 +243,7 @@ class RowChecker:
             if field[0] in parent_keys or field[0] in spec.keys:
                 # No value for a key is a missing key, which check() reports.
                 unread.update(blank)
-            elif blank:
-                gap_columns.add(field[0])
+            else:
                 for index in blank:
                     values[index] = None
                     gaps.setdefault(index, []).append(field[0])
@@ -269,7 +263,6 @@ class RowChecker:
             own_from=len(parent_keys),
             unread=unread,
             gaps=gaps,
-            gap_columns=gap_columns,
         )
 
     def plain_column(self, field: Field, cells: list[str]
