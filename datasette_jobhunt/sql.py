@@ -11,9 +11,14 @@ import sqlite3
 from . import vocabulary
 
 
+def _literal(value: str | int) -> str:
+    """A fixed word of the schema quoted for SQL, or a whole number as it is."""
+    return str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
+
+
 def in_list(words: tuple[str, ...]) -> str:
     """``('a', 'b')`` for ``IN``: fixed words of the schema, quoted for SQL."""
-    return "(" + ", ".join("'" + word.replace("'", "''") + "'" for word in words) + ")"
+    return "(" + ", ".join(map(_literal, words)) + ")"
 
 
 def one_of(column: str, values: tuple[str | int, ...]) -> str:
@@ -22,8 +27,7 @@ def one_of(column: str, values: tuple[str | int, ...]) -> str:
     a CHECK through a lookup table built for every statement and probed for
     every row, which took half the time of inserting offers in bulk; a few
     comparisons cost next to nothing."""
-    literals = [str(v) if isinstance(v, int) else "'" + v.replace("'", "''") + "'" for v in values]
-    return "(" + " OR ".join(f"{column} = {literal}" for literal in literals) + ")"
+    return "(" + " OR ".join(f"{column} = {_literal(v)}" for v in values) + ")"
 
 
 # --- statuses -------------------------------------------------------------------

@@ -24,9 +24,9 @@ def insert_rows(cursor: sqlite3.Cursor, table: str, columns: Sequence[str],
                 rows: Sequence[tuple], returning: str | None = None) -> list[tuple]:
     """Insert ``rows``, many per statement: SQLite sets up a statement and each
     trigger once per statement, so one row per statement costs several times
-    more. Raises Refused with the
-    index of the first row a constraint refuses. With ``returning`` (column
-    names), the inserted rows' values of those columns, in no set order."""
+    more. Raises Refused with the index of the first row a constraint
+    refuses. With ``returning`` (column names), the inserted rows' values of
+    those columns, in no set order."""
     width = len(columns)
     per = max(1, min(ROWS_PER_INSERT, MAX_PARAMS // width))
     head = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES "
