@@ -459,22 +459,18 @@ def m_saved_status(db: sqlite_utils.Database) -> None:
     stored = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'applications'"
     ).fetchone()[0]
-    # The CHECK as a list (files made before m_checks_without_lists) or as
-    # comparisons.
-    forms = [
-        (f"(status IN {sql.in_list(FIRST_APPLICATION_STATUSES)})",
-         f"(status IN {sql.in_list(APPLICATION_STATUSES)})"),
-        (sql.one_of("status", FIRST_APPLICATION_STATUSES), sql.one_of("status", APPLICATION_STATUSES)),
-    ]
-    if not any(new_check in stored for _, new_check in forms):
-        old_check, new_check = next(
-            (form for form in forms if stored.count(form[0]) == 1), (None, None))
-        if old_check is None:
+    # Older files list the values (see m_checks_without_lists): the same
+    # rebuild writes their checks as comparisons.
+    current = checks_without_lists(stored)
+    old_check = sql.one_of("status", FIRST_APPLICATION_STATUSES)
+    new_check = sql.one_of("status", APPLICATION_STATUSES)
+    if new_check not in current:
+        if current.count(old_check) != 1:
             raise ValueError(
                 "applications.status has a CHECK this version does not know; "
                 "the file was changed by hand or by a newer version"
             )
-        rebuild_table(db, "applications", stored.replace(old_check, new_check))
+        rebuild_table(db, "applications", current.replace(old_check, new_check))
     with db.atomic():
         _script(
             db,
