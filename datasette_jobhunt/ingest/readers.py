@@ -34,6 +34,8 @@ FORMATS = {
     ".ics": "ics",
 }
 STREAMED = ("csv", "tsv", "jsonl")
+# How the csv module reads each delimited format.
+DIALECTS = {"csv": "excel", "tsv": "excel-tab"}
 # Lines read between two updates of the progress bar.
 PROGRESS_EVERY = 1000
 
@@ -198,7 +200,7 @@ def _export_layout(path: Path, fmt: str, table: str | None, imports: Imports) ->
 def _peek_header(path: Path, fmt: str) -> list[str] | None:
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
-            return next(csv.reader(f, dialect="excel-tab" if fmt == "tsv" else "excel"), None)
+            return next(csv.reader(f, dialect=DIALECTS[fmt]), None)
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
 
@@ -229,7 +231,7 @@ def _stream_rows(path: Path, fmt: str, unit: Unit, errors: ErrorLog, progress: P
                         continue
                     yield line, row
             else:
-                reader = csv.reader(text, dialect="excel-tab" if fmt == "tsv" else "excel")
+                reader = csv.reader(text, dialect=DIALECTS[fmt])
                 try:
                     header = next(reader)
                 except StopIteration:
